@@ -1,0 +1,77 @@
+/**
+ * Builds the Hono app: request context and logging, configuration, CORS, body limits, the domain routers, and
+ * the single problem+json funnel for errors, unknown routes (404) and wrong methods (405).
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { loadConfig, type Config } from './config';
+import { createDb } from './db/client';
+import type { AppEnv } from './env';
+import { AppError } from './errors';
+import { requestContext } from './http/logging';
+import { allowedMethods } from './http/method-not-allowed';
+import { onError, problemResponse } from './http/problem';
+import { systemRoutes } from './system/system.routes';
+import { usersRoutes } from './users/users.routes';
+import { catalogRoutes } from './catalog/catalog.routes';
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+export const UPLOAD_BODY_LIMIT = 5 * 1024 * 1024;
+const UPLOAD_PATH_RE = /^\/api\/v1\/admin\/products\/[^/]+\/images\/?$/;
+
+const tooLarge = (limit: number) => () => {
+  throw new AppError('payload_too_large', `The request body exceeds ${limit / (1024 * 1024)} MiB.`);
+};
+const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) });
+
+const corsByConfig = new WeakMap<Config, MiddlewareHandler>();
+
+/** The CORS middleware for the configured origins, built once per configuration. */
+function corsFor(config: Config): MiddlewareHandler {
+  let mw = corsByConfig.get(config);
+  if (!mw) {
+    const origins = config.corsOrigins;
+    mw = cors({
+      origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id', 'ETag', 'Idempotent-Replayed', 'Retry-After', 'Allow', 'Server-Timing'],
+      maxAge: 86400,
+    });
+    corsByConfig.set(config, mw);
+  }
+  return mw;
+}
+
+export function buildApp() {
+  // strict: false makes every route answer with and without its trailing slash, as the Django clients expect.
+  const app = new Hono<AppEnv>({ strict: false });
+
+  app.use('*', requestContext);
+  app.use('*', async (c, next) => {
+    const config = loadConfig(c.env);
+    c.set('config', config);
+    c.set('db', createDb(c.env.DB, c.get('dbCalls')));
+    await next();
+  });
+  app.use('*', (c, next) => corsFor(c.get('config'))(c, next));
+  // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
+  app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));
+
+  app.route('/', systemRoutes);
+  app.route('/', usersRoutes);
+  app.route('/', catalogRoutes);
+
+  app.notFound((c) => {
+    const allow = allowedMethods(app.routes, c.req.path);
+    if (allow.length) {
+      return problemResponse(c, 'method_not_allowed', `Method ${c.req.method} is not allowed on this resource.`, {
+        headers: { Allow: allow.join(', ') },
+      });
+    }
+    return problemResponse(c, 'not_found', `No route matches ${c.req.path}.`);
+  });
+  app.onError(onError);
+  return app;
+}

@@ -1,0 +1,76 @@
+/**
+ * Configuration and secrets, read and validated once per isolate (per `env` object). A missing or bad value
+ * fails every request with a 500 whose log line names the variable, never the value.
+ */
+import { z } from 'zod';
+import type { Env } from './env';
+
+const intVar = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+const ConfigSchema = z.object({
+  APP_NAME: z.string().default('Edge Shop API'),
+  JWT_SECRET: z.string({ error: 'is required (a random string of at least 32 characters)' }).min(32, 'must be at least 32 characters'),
+  JWT_ISSUER: z.string().min(1).default('edge-shop-api'),
+  JWT_AUDIENCE: z.string().min(1).default('edge-shop-clients'),
+  ACCESS_TOKEN_TTL_SECONDS: intVar(900, 30),
+  REFRESH_TOKEN_TTL_SECONDS: intVar(604800, 60),
+  CORS_ORIGINS: z.string().default('*'),
+  CATALOG_CACHE: z.enum(['on', 'off']).default('on'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'error', 'silent']).default('info'),
+  LOGIN_MAX_FAILURES: intVar(5),
+  LOGIN_LOCK_SECONDS: intVar(300),
+  PUBLIC_BASE_URL: z.url().optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+});
+
+export interface Config {
+  appName: string;
+  jwt: { secret: string; issuer: string; audience: string; accessTtl: number; refreshTtl: number };
+  corsOrigins: string[] | '*';
+  catalogCache: boolean;
+  logLevel: 'debug' | 'info' | 'error' | 'silent';
+  login: { maxFailures: number; lockSeconds: number };
+  publicBaseUrl?: string;
+  stripe?: { secretKey: string; webhookSecret: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Validated configuration for this `env`; computed once and reused by every later request. */
+export function loadConfig(env: Env): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const raw = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  }
+  const v = parsed.data;
+  const config: Config = {
+    appName: v.APP_NAME,
+    jwt: {
+      secret: v.JWT_SECRET,
+      issuer: v.JWT_ISSUER,
+      audience: v.JWT_AUDIENCE,
+      accessTtl: v.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtl: v.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    corsOrigins: v.CORS_ORIGINS.trim() === '*' ? '*' : v.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    catalogCache: v.CATALOG_CACHE === 'on',
+    logLevel: v.LOG_LEVEL,
+    login: { maxFailures: v.LOGIN_MAX_FAILURES, lockSeconds: v.LOGIN_LOCK_SECONDS },
+    publicBaseUrl: v.PUBLIC_BASE_URL,
+    // Payments are enabled only when both Stripe secrets are present; otherwise `card` is refused.
+    stripe: v.STRIPE_SECRET_KEY && v.STRIPE_WEBHOOK_SECRET ? { secretKey: v.STRIPE_SECRET_KEY, webhookSecret: v.STRIPE_WEBHOOK_SECRET } : undefined,
+  };
+  cache.set(env, config);
+  return config;
+}

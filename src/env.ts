@@ -1,0 +1,49 @@
+/** Worker bindings (wrangler.toml + secrets) and the per-request context variables. */
+import type { Config } from './config';
+import type { Db } from './db/client';
+import type { CartDO } from './cart/cart.do';
+import type { CatalogVersionDO } from './catalog/catalog-version.do';
+
+export interface Env {
+  DB: D1Database;
+  IMAGES: R2Bucket;
+  CART: DurableObjectNamespace<CartDO>;
+  CATALOG_VERSION: DurableObjectNamespace<CatalogVersionDO>;
+  LOGIN_RL?: RateLimit;
+  // vars
+  APP_NAME?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+  REFRESH_TOKEN_TTL_SECONDS?: string;
+  CORS_ORIGINS?: string;
+  CATALOG_CACHE?: string;
+  LOG_LEVEL?: string;
+  LOGIN_MAX_FAILURES?: string;
+  LOGIN_LOCK_SECONDS?: string;
+  PUBLIC_BASE_URL?: string;
+  // secrets
+  JWT_SECRET?: string;
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_WEBHOOK_SECRET?: string;
+  // test-only: points the Stripe SDK at a local fake
+  STRIPE_HOST?: string;
+  STRIPE_PORT?: string;
+}
+
+/** The authenticated caller, taken from a verified access token. */
+export interface AuthUser {
+  id: number;
+  role: 'customer' | 'admin';
+}
+
+export interface Variables {
+  requestId: string;
+  config: Config;
+  db: Db;
+  /** D1 round trips made by this request (a batch counts once). */
+  dbCalls: { count: number };
+  user?: AuthUser;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Variables };

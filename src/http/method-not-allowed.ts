@@ -1,0 +1,35 @@
+/**
+ * 405 support: Hono answers an unmatched method as "not found", so the not-found handler asks which registered
+ * routes match the path with other methods and, if any do, answers 405 with an `Allow` header.
+ */
+import type { RouterRoute } from 'hono/types';
+
+interface Compiled {
+  method: string;
+  re: RegExp;
+}
+
+let compiled: Compiled[] | undefined;
+
+function compile(path: string): RegExp {
+  let re = '';
+  const src = path.replace(/\/+$/, '');
+  for (const segment of src.split('/').slice(1)) {
+    const param = /^:([A-Za-z_][A-Za-z0-9_]*)(?:\{(.+)\})?$/.exec(segment);
+    if (param) re += `/(${param[2] ?? '[^/]+'})`;
+    else if (segment === '*') re += '(?:/.*)?';
+    else re += '/' + segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}/?$`);
+}
+
+/** Methods (upper case) that some route accepts for `path`; empty when the path matches no route at all. */
+export function allowedMethods(routes: RouterRoute[], path: string): string[] {
+  // Routes are fixed once the app is built, so they are compiled once per isolate.
+  compiled ??= routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method.toUpperCase(), re: compile(r.path) }));
+  const methods = new Set<string>();
+  for (const r of compiled) if (r.re.test(path)) methods.add(r.method);
+  if (methods.has('GET')) methods.add('HEAD');
+  if (methods.size) methods.add('OPTIONS');
+  return [...methods];
+}

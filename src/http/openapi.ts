@@ -1,0 +1,122 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. Each routes file
+ * describes its routes with `describe()` next to their handlers; the document is built on the first request
+ * for it (not at Worker start-up) and reused.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteDoc {
+  method: Method;
+  /** Full path in Hono syntax (`/api/v1/products/:id/`). */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth?: 'public' | 'bearer' | 'admin';
+  body?: z.ZodType;
+  bodyType?: 'application/json' | 'multipart/form-data';
+  query?: z.ZodType;
+  params?: z.ZodType;
+  headers?: Record<string, string>;
+  /** Success answers by status; `schema` omitted for empty bodies. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** Error codes this route can answer (besides the generic ones). */
+  errors?: (keyof typeof ERROR_CODES)[];
+}
+
+const registry: RouteDoc[] = [];
+
+/** Records a route for the OpenAPI document. */
+export function describe(doc: RouteDoc): void {
+  registry.push(doc);
+}
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+
+function parameters(schema: z.ZodType | undefined, where: 'query' | 'path') {
+  if (!schema) return [];
+  const json = toSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    description: typeof s.description === 'string' ? s.description : undefined,
+    schema: s,
+  }));
+}
+
+const ProblemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail', 'code', 'request_id'],
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' }, available: { type: 'integer' } } },
+    },
+    request_id: { type: 'string' },
+  },
+};
+
+let cached: Record<string, unknown> | undefined;
+
+export function openApiDocument(title: string): Record<string, unknown> {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of registry) {
+    const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const responses: Record<string, unknown> = {};
+    for (const [status, res] of Object.entries(r.responses)) {
+      responses[status] = {
+        description: res.description,
+        ...(res.schema ? { content: { [res.contentType ?? 'application/json']: { schema: toSchema(res.schema, 'output') } } } : {}),
+      };
+    }
+    const errorStatuses = new Set<number>((r.errors ?? []).map((code) => ERROR_CODES[code].status));
+    if (r.body || r.query || r.params) errorStatuses.add(400);
+    if (r.auth === 'bearer' || r.auth === 'admin') errorStatuses.add(401);
+    if (r.auth === 'admin') errorStatuses.add(403);
+    for (const status of errorStatuses) {
+      const codes = Object.entries(ERROR_CODES).filter(([, v]) => v.status === status).map(([k]) => k);
+      responses[String(status)] = { description: `Problem (${codes.join(', ')})`, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    }
+    responses.default = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+    (paths[path] ??= {})[r.method] = {
+      tags: [r.tag],
+      summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
+      ...(r.auth === 'bearer' || r.auth === 'admin' ? { security: [{ bearer: [] }] } : {}),
+      parameters: [
+        ...parameters(r.params, 'path'),
+        ...parameters(r.query, 'query'),
+        ...Object.entries(r.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } })),
+      ],
+      ...(r.body ? { requestBody: { required: true, content: { [r.bodyType ?? 'application/json']: { schema: toSchema(r.body, 'input') } } } } : {}),
+      responses,
+    };
+  }
+  cached = {
+    openapi: '3.1.0',
+    info: {
+      title,
+      version: '1.0.0',
+      description:
+        'Edge-native e-commerce API. Money is a decimal string with two places; errors are RFC 9457 problem+json with a stable `code`. Trailing slashes are optional.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Problem: ProblemSchema },
+    },
+    paths,
+  };
+  return cached;
+}

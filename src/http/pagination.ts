@@ -1,0 +1,59 @@
+/**
+ * The one pagination helper: `page` (1-based) and `page_size` (default 20, capped at 100) in, and
+ * `{ count, next, previous, results }` with absolute URLs out. A page past the end is a 404, as in DRF.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors';
+
+export const MAX_PAGE_SIZE = 100;
+
+export const pageFields = {
+  page: z.coerce.number({ error: 'must be a positive integer' }).int('must be a positive integer').min(1, 'must be a positive integer').default(1),
+  // Values above the maximum are capped rather than refused, as DRF's max_page_size does.
+  page_size: z.coerce
+    .number({ error: 'must be a positive integer' })
+    .int('must be a positive integer')
+    .min(1, 'must be a positive integer')
+    .default(20)
+    .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
+};
+
+export const PageQuery = z.object(pageFields);
+
+export interface PageRequest {
+  page: number;
+  page_size: number;
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export const limitOffset = (p: PageRequest) => ({ limit: p.page_size, offset: (p.page - 1) * p.page_size });
+
+function pageUrl(url: URL, page: number): string {
+  const u = new URL(url);
+  if (page <= 1) u.searchParams.delete('page');
+  else u.searchParams.set('page', String(page));
+  return u.toString();
+}
+
+/** Builds the page envelope; `requestUrl` is the absolute URL the client called. */
+export function paginate<T>(requestUrl: string | URL, p: PageRequest, count: number, results: T[]): Page<T> {
+  const pages = Math.max(1, Math.ceil(count / p.page_size));
+  if (p.page > pages) throw new AppError('not_found', `Invalid page: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`}.`);
+  const url = new URL(requestUrl);
+  return {
+    count,
+    next: p.page < pages ? pageUrl(url, p.page + 1) : null,
+    previous: p.page > 1 ? pageUrl(url, p.page - 1) : null,
+    results,
+  };
+}
+
+/** Pagination schema for the OpenAPI document. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ count: z.number().int(), next: z.url().nullable(), previous: z.url().nullable(), results: z.array(item) });

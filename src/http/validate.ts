@@ -1,0 +1,65 @@
+/**
+ * Request validation with zod. Every failure becomes an `AppError` (400 `validation_error` with one entry per
+ * field, or `malformed_json`), so the problem handler answers it like any other error. The schemas passed here
+ * are the same ones the OpenAPI document is generated from.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import { AppError, type FieldError } from '../errors';
+
+/** zod issues → `[{ field, message }]`, with dotted/bracketed paths (`shipping_address.city`, `items[0]`). */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    let field = '';
+    for (const part of issue.path) {
+      if (typeof part === 'number') field += `[${part}]`;
+      else field += field ? `.${String(part)}` : String(part);
+    }
+    return { field: field || 'body', message: issue.message };
+  });
+}
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what = 'Request'): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError('validation_error', `${what} failed validation.`, { errors: fieldErrors(result.error) });
+  return result.data;
+}
+
+type Target = 'json' | 'query' | 'param';
+type Validated<K extends Target, T extends z.ZodType> = {
+  in: { [P in K]: z.input<T> };
+  out: { [P in K]: z.output<T> };
+};
+
+function make<K extends Target>(target: K, read: (c: Parameters<MiddlewareHandler>[0]) => Promise<unknown> | unknown, what: string) {
+  return <T extends z.ZodType>(schema: T): MiddlewareHandler<any, string, Validated<K, T>> =>
+    async (c, next) => {
+      const data = parseOrThrow(schema, await read(c), what);
+      c.req.addValidatedData(target, data as object);
+      await next();
+    };
+}
+
+/**
+ * JSON body. Parsed whatever the declared Content-Type (clients of the Django APIs often omit it); an empty body
+ * is `{}`, anything that is not JSON is `malformed_json`.
+ */
+export const jsonBody = make(
+  'json',
+  async (c) => {
+    const text = await c.req.text();
+    if (text.trim() === '') return {};
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new AppError('malformed_json', 'The request body is not valid JSON.');
+    }
+  },
+  'Request body',
+);
+
+/** Query string; repeated keys keep their last value. */
+export const query = make('query', (c) => c.req.query(), 'Query string');
+
+/** Path parameters. */
+export const params = make('param', (c) => c.req.param(), 'Path');

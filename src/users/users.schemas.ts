@@ -1,0 +1,78 @@
+/** Users and tokens: request bodies and response views (the API contract). */
+import { z } from 'zod';
+import type { UserRow } from '../db/schema';
+
+const email = z
+  .string({ error: 'is required' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
+
+const name = z.string().trim().max(150, 'must be at most 150 characters');
+const phone = z.string().trim().max(32, 'must be at most 32 characters').regex(/^[0-9+()\-.\s]*$/, 'must be a phone number');
+
+/** Password rules of API.md: 8–128 characters and not all digits (the email check needs the email too). */
+export const newPassword = z
+  .string({ error: 'is required' })
+  .min(8, 'must be at least 8 characters')
+  .max(128, 'must be at most 128 characters')
+  .refine((p) => !/^\d+$/.test(p), 'must not be entirely numeric');
+
+// Unknown fields (role, is_staff, …) are stripped by zod: new users are always customers.
+export const RegisterBody = z
+  .object({
+    email,
+    password: newPassword,
+    first_name: name.optional(),
+    last_name: name.optional(),
+    phone: phone.optional(),
+  })
+  .refine((b) => b.password.toLowerCase() !== b.email, { path: ['password'], message: 'must not be the same as the email' });
+
+export const TokenBody = z.object({
+  email: z.string({ error: 'is required' }).trim().toLowerCase().min(1, 'is required').max(254),
+  password: z.string({ error: 'is required' }).min(1, 'is required').max(1024),
+});
+
+export const RefreshBody = z.object({ refresh: z.string({ error: 'is required' }).min(1, 'is required').max(512) });
+
+export const ProfileBody = z.object({ first_name: name.optional(), last_name: name.optional(), phone: phone.optional() });
+
+export const PasswordChangeBody = z.object({
+  current_password: z.string({ error: 'is required' }).min(1, 'is required').max(1024),
+  new_password: newPassword,
+});
+
+export const UserView = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  phone: z.string(),
+  role: z.enum(['customer', 'admin']),
+  is_active: z.boolean(),
+  date_joined: z.string(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const TokenPair = z.object({
+  access: z.string(),
+  refresh: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  refresh_expires_in: z.number().int(),
+});
+
+export function userView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    first_name: u.firstName,
+    last_name: u.lastName,
+    phone: u.phone,
+    role: u.role,
+    is_active: u.isActive,
+    date_joined: u.dateJoined,
+  };
+}

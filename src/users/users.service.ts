@@ -1,0 +1,138 @@
+/** Accounts: registration, login with brute-force protection, profile and password changes. */
+import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db } from '../db/client';
+import { users, type UserRow } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import { isoIn, nowIso } from '../lib/crypto';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { newRefreshToken, revokeAllForUser, tokenPair, type TokenDeps, type TokenPair } from './tokens.service';
+import type { PasswordChangeBody, ProfileBody, RegisterBody, TokenBody } from './users.schemas';
+
+const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/.test(`${(e as Error)?.message} ${(e as { cause?: Error })?.cause?.message}`);
+
+export async function registerUser(db: Db, input: z.output<typeof RegisterBody>): Promise<UserRow> {
+  try {
+    const [row] = await db
+      .insert(users)
+      .values({
+        email: input.email,
+        passwordHash: await hashPassword(input.password),
+        firstName: input.first_name ?? '',
+        lastName: input.last_name ?? '',
+        phone: input.phone ?? '',
+        role: 'customer',
+      })
+      .returning();
+    return row;
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      throw new AppError('conflict', 'A user with this email already exists.', { errors: [{ field: 'email', message: 'is already registered' }] });
+    }
+    throw e;
+  }
+}
+
+/** Per-client failure tracking inside this isolate, fed by the rate-limit binding (which counts per location). */
+const blockedClients = new Map<string, number>();
+const CLIENT_BLOCK_MS = 60_000;
+
+export interface LoginContext {
+  clientKey: string;
+  rateLimiter?: RateLimit;
+}
+
+const rateLimited = (seconds: number) =>
+  new AppError('rate_limited', 'Too many failed login attempts. Try again later.', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) } });
+
+async function recordClientFailure(ctx: LoginContext) {
+  if (!ctx.rateLimiter) return;
+  const { success } = await ctx.rateLimiter.limit({ key: `login:${ctx.clientKey}` });
+  if (!success) {
+    if (blockedClients.size > 10_000) blockedClients.clear();
+    blockedClients.set(ctx.clientKey, Date.now() + CLIENT_BLOCK_MS);
+    throw rateLimited(CLIENT_BLOCK_MS / 1000);
+  }
+}
+
+/**
+ * Checks credentials and issues a token pair. One read of the user, one PBKDF2 hash, one write (the refresh token,
+ * batched with the counter reset or hash upgrade when needed). Unknown emails cost the same hash as known ones.
+ */
+export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, ctx: LoginContext): Promise<TokenPair> {
+  const { db, config } = deps;
+  const blockedUntil = blockedClients.get(ctx.clientKey);
+  if (blockedUntil && blockedUntil > Date.now()) throw rateLimited((blockedUntil - Date.now()) / 1000);
+
+  const user = (await db.select().from(users).where(eq(users.email, input.email)))[0];
+  if (!user) {
+    await verifyPassword(input.password, await decoyHash());
+    await recordClientFailure(ctx);
+    throw new AppError('invalid_credentials', 'No active account found with the given credentials.');
+  }
+  if (user.lockedUntil && user.lockedUntil > nowIso()) {
+    throw rateLimited((Date.parse(user.lockedUntil) - Date.now()) / 1000);
+  }
+  if (!(await verifyPassword(input.password, user.passwordHash))) {
+    // Consecutive failures lock the email for a while; the counter resets on the next success.
+    const failures = user.failedLogins + 1;
+    const lock = failures >= config.login.maxFailures;
+    await db
+      .update(users)
+      .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? isoIn(config.login.lockSeconds) : user.lockedUntil })
+      .where(eq(users.id, user.id));
+    await recordClientFailure(ctx);
+    throw new AppError('invalid_credentials', 'No active account found with the given credentials.');
+  }
+  if (!user.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
+
+  const refresh = await newRefreshToken(deps, user.id);
+  const upgrade = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
+  if (user.failedLogins > 0 || user.lockedUntil || upgrade) {
+    await db.batch([
+      refresh.insert,
+      db.update(users).set({ failedLogins: 0, lockedUntil: null, ...(upgrade ? { passwordHash: upgrade } : {}) }).where(eq(users.id, user.id)),
+    ]);
+  } else {
+    await refresh.insert;
+  }
+  return tokenPair(deps, { id: user.id, role: user.role }, refresh.token);
+}
+
+export async function getUser(db: Db, id: number): Promise<UserRow> {
+  const row = (await db.select().from(users).where(eq(users.id, id)))[0];
+  if (!row) throw notFound('User');
+  return row;
+}
+
+export async function updateProfile(db: Db, id: number, input: z.output<typeof ProfileBody>): Promise<UserRow> {
+  const changes = {
+    ...(input.first_name !== undefined ? { firstName: input.first_name } : {}),
+    ...(input.last_name !== undefined ? { lastName: input.last_name } : {}),
+    ...(input.phone !== undefined ? { phone: input.phone } : {}),
+  };
+  const [row] = await db
+    .update(users)
+    .set({ ...changes, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+    .where(eq(users.id, id))
+    .returning();
+  if (!row) throw notFound('User');
+  return row;
+}
+
+/** Changes the password and revokes every refresh token of the user, in one batch. */
+export async function changePassword(db: Db, id: number, input: z.output<typeof PasswordChangeBody>): Promise<void> {
+  const user = await getUser(db, id);
+  if (!(await verifyPassword(input.current_password, user.passwordHash))) {
+    throw new AppError('validation_error', 'The current password is not correct.', {
+      errors: [{ field: 'current_password', message: 'is not correct' }],
+    });
+  }
+  if (input.new_password.toLowerCase() === user.email) {
+    throw new AppError('validation_error', 'Request body failed validation.', { errors: [{ field: 'new_password', message: 'must not be the same as the email' }] });
+  }
+  await db.batch([
+    db.update(users).set({ passwordHash: await hashPassword(input.new_password), updatedAt: nowIso() }).where(eq(users.id, id)),
+    revokeAllForUser(db, id),
+  ]);
+}
