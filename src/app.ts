@@ -15,6 +15,11 @@ import { onError, problemResponse } from './http/problem';
 import { systemRoutes } from './system/system.routes';
 import { usersRoutes } from './users/users.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { reviewsRoutes } from './reviews/reviews.routes';
+import { mediaRoutes } from './media/media.routes';
+import { cartRoutes } from './cart/cart.routes';
+import { ordersRoutes } from './orders/orders.routes';
+import { adminRoutes } from './admin/admin.routes';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 export const UPLOAD_BODY_LIMIT = 5 * 1024 * 1024;
@@ -62,6 +67,11 @@ export function buildApp() {
   app.route('/', systemRoutes);
   app.route('/', usersRoutes);
   app.route('/', catalogRoutes);
+  app.route('/', reviewsRoutes);
+  app.route('/', mediaRoutes);
+  app.route('/', cartRoutes);
+  app.route('/', ordersRoutes);
+  app.route('/', adminRoutes);
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);

@@ -1,0 +1,5 @@
+/** media routes (see ../shared/API.md). */
+import { Hono } from 'hono';
+import type { AppEnv } from '../env';
+
+export const mediaRoutes = new Hono<AppEnv>({ strict: false });
