@@ -19,21 +19,32 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header ? BEARER_RE.exec(header)?.[1] : undefined;
 }
 
-const unauthenticated = () =>
-  new AppError('not_authenticated', 'Authentication credentials were not provided or are invalid.', {
-    headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
-  });
+/**
+ * RFC 6750 challenge: a bare `Bearer realm` when no credentials came, `error="invalid_token"` when a token came
+ * but failed verification (bad signature, expired, wrong issuer/audience/algorithm).
+ */
+const unauthenticated = (tokenSent = false) =>
+  new AppError(
+    'not_authenticated',
+    tokenSent ? 'The access token is invalid or expired.' : 'Authentication credentials were not provided.',
+    { headers: { 'WWW-Authenticate': tokenSent ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"' } },
+  );
+
+/** The verified caller of this request, or a 401 AppError. */
+async function authenticatedUser(c: Context<AppEnv>): Promise<AuthUser> {
+  const header = c.req.header('Authorization');
+  const user = await authenticate(c, bearerToken(header));
+  if (!user) throw unauthenticated(Boolean(header));
+  return user;
+}
 
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = await authenticate(c, bearerToken(c.req.header('Authorization')));
-  if (!user) throw unauthenticated();
-  c.set('user', user);
+  c.set('user', await authenticatedUser(c));
   await next();
 };
 
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const user = await authenticate(c, bearerToken(c.req.header('Authorization')));
-  if (!user) throw unauthenticated();
+  const user = await authenticatedUser(c);
   c.set('user', user);
   if (user.role !== 'admin') throw new AppError('permission_denied', 'You do not have permission to perform this action.');
   await next();

@@ -49,6 +49,20 @@ function parameters(schema: z.ZodType | undefined, where: 'query' | 'path') {
   }));
 }
 
+/** Hono path → OpenAPI path: `/products/:id{[0-9]+}/` → `/products/{id}/` (the regex stays in the router). */
+export const openApiPath = (path: string) => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, '{$1}');
+
+/** Every `{name}` of the path is a required path parameter, described by the params schema when there is one. */
+function pathParameters(path: string, schema: z.ZodType | undefined) {
+  const described = parameters(schema, 'path');
+  const names = new Set(described.map((p) => p.name));
+  const implicit = [...path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)]
+    .map((m) => m[1])
+    .filter((name) => !names.has(name))
+    .map((name) => ({ name, in: 'path', required: true, description: undefined, schema: { type: 'string' } as Record<string, unknown> }));
+  return [...described, ...implicit];
+}
+
 const ProblemSchema = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code', 'request_id'],
@@ -72,7 +86,7 @@ export function openApiDocument(title: string): Record<string, unknown> {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of registry) {
-    const path = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const path = openApiPath(r.path);
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
       responses[status] = {
@@ -95,7 +109,7 @@ export function openApiDocument(title: string): Record<string, unknown> {
       ...(r.description ? { description: r.description } : {}),
       ...(r.auth === 'bearer' || r.auth === 'admin' ? { security: [{ bearer: [] }] } : {}),
       parameters: [
-        ...parameters(r.params, 'path'),
+        ...pathParameters(path, r.params),
         ...parameters(r.query, 'query'),
         ...Object.entries(r.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } })),
       ],

@@ -38,13 +38,15 @@ export function problemResponse(
   };
   const headers = new Headers({ 'Content-Type': 'application/problem+json' });
   for (const [k, v] of Object.entries(extras.headers ?? {})) headers.set(k, v);
+  // Every 401 names its scheme (RFC 9110 §15.5.2), including credential and refresh-token failures.
+  if (body.status === 401 && !headers.has('WWW-Authenticate')) headers.set('WWW-Authenticate', 'Bearer realm="api"');
   return new Response(JSON.stringify(body), { status: body.status, headers });
 }
 
-/** HTTPException statuses that Hono's own middleware raises, mapped to our codes. */
+/** HTTPException statuses that Hono's own middleware raises, mapped to the codes of the API.md table. */
 function codeForStatus(status: number): ErrorCode {
   switch (status) {
-    case 400: return 'bad_request';
+    case 400: return 'validation_error';
     case 401: return 'not_authenticated';
     case 403: return 'permission_denied';
     case 404: return 'not_found';
@@ -52,7 +54,7 @@ function codeForStatus(status: number): ErrorCode {
     case 413: return 'payload_too_large';
     case 415: return 'unsupported_media_type';
     case 429: return 'rate_limited';
-    default: return status >= 500 ? 'internal_error' : 'bad_request';
+    default: return status >= 500 ? 'internal_error' : 'validation_error';
   }
 }
 
@@ -62,6 +64,10 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   }
   if (err instanceof HTTPException) {
     const code = codeForStatus(err.status);
+    if (code === 'internal_error') {
+      logError(c, 'http_exception', err);
+      return problemResponse(c, code, 'An unexpected error occurred.');
+    }
     const detail = code === 'payload_too_large' ? 'The request body is too large.' : err.message || ERROR_CODES[code].title;
     return problemResponse(c, code, detail, { status: err.status });
   }
