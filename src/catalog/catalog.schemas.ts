@@ -1,0 +1,67 @@
+/** Public catalog: query/path schemas and response views (the API contract of API.md "Catalog (public)"). */
+import { z } from 'zod';
+import { pageFields } from '../http/pagination';
+import { parseMoney } from '../lib/money';
+
+export const PRODUCT_ORDERINGS = ['price', '-price', 'name', '-name', 'created_at', '-created_at', 'rating', '-rating'] as const;
+export type ProductOrdering = (typeof PRODUCT_ORDERINGS)[number];
+
+// An empty free-text value (`?search=`, `?min_price=`) means "no filter", as in django-filter. Enumerated
+// parameters (`in_stock`, `ordering`) are strict: anything but a listed value is a 400.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const moneyFilter = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const cents = parseMoney(v);
+    if (cents === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be a non-negative amount with at most two decimals, e.g. "19.99"' });
+      return z.NEVER;
+    }
+    return cents;
+  });
+
+export const ProductListQuery = z.object({
+  ...pageFields,
+  search: text(200).describe('Case-insensitive match on name and description'),
+  category: text(200).describe('Category id, slug or exact name; an unknown category gives an empty list'),
+  min_price: moneyFilter.describe('Minimum price (decimal, inclusive)'),
+  max_price: moneyFilter.describe('Maximum price (decimal, inclusive)'),
+  in_stock: z
+    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true'))
+    .describe('"true": stock > 0; "false": out of stock'),
+  ordering: z
+    .enum(PRODUCT_ORDERINGS, { error: `must be one of: ${PRODUCT_ORDERINGS.join(', ')}` })
+    .default('-created_at')
+    .describe('Sort key, "-" for descending; ties are broken by id'),
+});
+export type ProductListQuery = z.output<typeof ProductListQuery>;
+/** The filters of a product list, without pagination. */
+export type ProductFilters = Omit<ProductListQuery, 'page' | 'page_size'>;
+
+export const CategoryListQuery = z.object(pageFields);
+
+export const ProductIdParams = z.object({ id: z.coerce.number().int().positive().describe('Product id') });
+export const CategoryKeyParams = z.object({ key: z.string().min(1).max(200).describe('Category id or slug') });
+
+export const CategoryView = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  slug: z.string(),
+  description: z.string(),
+  product_count: z.number().int().describe('Active products in the category'),
+});
+export type CategoryView = z.infer<typeof CategoryView>;
+
+export function categoryView(row: { id: number; name: string; slug: string; description: string; productCount: number }): CategoryView {
+  return { id: row.id, name: row.name, slug: row.slug, description: row.description, product_count: row.productCount };
+}

@@ -1,0 +1,63 @@
+/** Reviews: request body and response view (API.md "Catalog (public)", reviews rows). */
+import { z } from 'zod';
+
+export const ReviewBody = z.object({
+  rating: z
+    .number({ error: 'must be an integer from 1 to 5' })
+    .int('must be an integer from 1 to 5')
+    .min(1, 'must be an integer from 1 to 5')
+    .max(5, 'must be an integer from 1 to 5'),
+  comment: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .max(2000, 'must be at most 2000 characters')
+    .nullish()
+    .transform((v) => v ?? ''),
+});
+export type ReviewBody = z.output<typeof ReviewBody>;
+
+export const ReviewView = z.object({
+  id: z.number().int(),
+  product_id: z.number().int(),
+  user: z.object({ id: z.number().int(), name: z.string().describe('First name and last initial, e.g. "Ada L."') }),
+  rating: z.number().int(),
+  comment: z.string(),
+  verified_purchase: z.boolean().describe('The reviewer had a confirmed, shipped or delivered order with this product when writing the review'),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ReviewView = z.infer<typeof ReviewView>;
+
+export interface ReviewRow {
+  id: number;
+  productId: number;
+  userId: number;
+  firstName: string;
+  lastName: string;
+  rating: number;
+  comment: string;
+  verifiedPurchase: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Public display name: never the email, only the first name and the last name's initial. */
+export function displayName(firstName: string, lastName: string): string {
+  const first = firstName.trim();
+  const initial = (Array.from(lastName.trim())[0] ?? '').toUpperCase();
+  const name = [first, initial && `${initial}.`].filter(Boolean).join(' ');
+  return name || 'Anonymous';
+}
+
+export function reviewView(r: ReviewRow): ReviewView {
+  return {
+    id: r.id,
+    product_id: r.productId,
+    user: { id: r.userId, name: displayName(r.firstName, r.lastName) },
+    rating: r.rating,
+    comment: r.comment,
+    verified_purchase: r.verifiedPurchase,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  };
+}
