@@ -38,7 +38,7 @@ export async function expectProblem(res: Response, status: number, code: string)
   expect(typeof body.detail).toBe('string');
   expect(typeof body.type).toBe('string');
   expect(body.request_id).toBe(res.headers.get('X-Request-Id'));
-  return body as { status: number; code: string; detail: string; errors?: { field: string; message: string; available?: number }[] };
+  return body as { status: number; code: string; title: string; type: string; request_id: string; detail: string; errors?: { field: string; message: string; available?: number }[] };
 }
 
 /** D1 round trips the request made, from its Server-Timing header. */
