@@ -33,56 +33,55 @@ export async function registerUser(db: Db, input: z.output<typeof RegisterBody>)
   }
 }
 
-/** Per-client failure tracking inside this isolate, fed by the rate-limit binding (which counts per location). */
-const blockedClients = new Map<string, number>();
-const CLIENT_BLOCK_MS = 60_000;
+/** The period of the LOGIN_RL binding in wrangler.toml (the binding cannot report it). */
+const CLIENT_WINDOW_SECONDS = 60;
 
 export interface LoginContext {
+  /** The client's address (CF-Connecting-IP). */
   clientKey: string;
   rateLimiter?: RateLimit;
 }
 
 const rateLimited = (seconds: number) =>
-  new AppError('rate_limited', 'Too many failed login attempts. Try again later.', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) } });
+  new AppError('rate_limited', 'Too many login attempts. Try again later.', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) } });
 
-async function recordClientFailure(ctx: LoginContext) {
-  if (!ctx.rateLimiter) return;
-  const { success } = await ctx.rateLimiter.limit({ key: `login:${ctx.clientKey}` });
-  if (!success) {
-    if (blockedClients.size > 10_000) blockedClients.clear();
-    blockedClients.set(ctx.clientKey, Date.now() + CLIENT_BLOCK_MS);
-    throw rateLimited(CLIENT_BLOCK_MS / 1000);
-  }
-}
+const badCredentials = () => new AppError('invalid_credentials', 'No active account found with the given credentials.');
 
 /**
  * Checks credentials and issues a token pair. One read of the user, one PBKDF2 hash, one write (the refresh token,
- * batched with the counter reset or hash upgrade when needed). Unknown emails cost the same hash as known ones.
+ * batched with the counter reset or hash upgrade when needed; or the failure counter). Unknown emails cost the
+ * same hash as known ones.
  */
 export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, ctx: LoginContext): Promise<TokenPair> {
   const { db, config } = deps;
-  const blockedUntil = blockedClients.get(ctx.clientKey);
-  if (blockedUntil && blockedUntil > Date.now()) throw rateLimited((blockedUntil - Date.now()) / 1000);
+  // Every attempt of a client counts, before any hashing: counting only failures would let a blocked client keep
+  // testing passwords (a success would still answer 200). The binding is shared by all isolates of a location.
+  if (ctx.rateLimiter && !(await ctx.rateLimiter.limit({ key: `login:${ctx.clientKey}` })).success) {
+    throw rateLimited(CLIENT_WINDOW_SECONDS);
+  }
 
   const user = (await db.select().from(users).where(eq(users.email, input.email)))[0];
   if (!user) {
     await verifyPassword(input.password, await decoyHash());
-    await recordClientFailure(ctx);
-    throw new AppError('invalid_credentials', 'No active account found with the given credentials.');
+    throw badCredentials();
   }
+  // A locked email is refused before hashing, even with the right password, until the lock expires.
   if (user.lockedUntil && user.lockedUntil > nowIso()) {
     throw rateLimited((Date.parse(user.lockedUntil) - Date.now()) / 1000);
   }
   if (!(await verifyPassword(input.password, user.passwordHash))) {
-    // Consecutive failures lock the email for a while; the counter resets on the next success.
-    const failures = user.failedLogins + 1;
-    const lock = failures >= config.login.maxFailures;
+    // One atomic UPDATE computed from the stored counter, so concurrent failures all count: the Nth consecutive
+    // failure locks the email and restarts the counter for the next window.
+    const max = config.login.maxFailures;
+    const reachesMax = sql`${users.failedLogins} + 1 >= ${max}`;
     await db
       .update(users)
-      .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? isoIn(config.login.lockSeconds) : user.lockedUntil })
+      .set({
+        failedLogins: sql`CASE WHEN ${reachesMax} THEN 0 ELSE ${users.failedLogins} + 1 END`,
+        lockedUntil: sql`CASE WHEN ${reachesMax} THEN ${isoIn(config.login.lockSeconds)} ELSE ${users.lockedUntil} END`,
+      })
       .where(eq(users.id, user.id));
-    await recordClientFailure(ctx);
-    throw new AppError('invalid_credentials', 'No active account found with the given credentials.');
+    throw badCredentials();
   }
   if (!user.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
 

@@ -1,0 +1,282 @@
+/**
+ * Tokens: login (POST /token), refresh rotation and reuse detection, logout, brute-force limits, access token
+ * verification and the admin guard.
+ */
+import { eq } from 'drizzle-orm';
+import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { refreshTokens, users } from '../src/db/schema';
+import { config, db, makeAdmin, makeUser, unique } from './helpers/factories';
+import { api, d1Calls, expectProblem, json } from './helpers/http';
+
+// Each test logs in from its own address so the per-client limit (LOGIN_RL, 20 a minute) only bites where tested.
+let ipSeq = 0;
+const newIp = () => `198.51.100.${++ipSeq}`;
+
+function login(body: unknown, ip = newIp()) {
+  return api('POST', '/api/v1/token/', { body, headers: { 'CF-Connecting-IP': ip } });
+}
+
+async function tokensFor(email: string, password: string) {
+  const res = await login({ email, password });
+  expect(res.status).toBe(200);
+  return json<{ access: string; refresh: string }>(res);
+}
+
+const refresh = (token: string) => api('POST', '/api/v1/token/refresh/', { body: { refresh: token } });
+const profile = (access: string) => api('GET', '/api/v1/users/profile/', { token: access });
+
+describe('POST /api/v1/token/', () => {
+  it('issues a Bearer pair with one user read and one write', async () => {
+    const user = await makeUser();
+    const res = await login({ email: user.email, password: user.password });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(d1Calls(res)).toBe(2);
+    const body = await json(res);
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+    expect(typeof body.access).toBe('string');
+    expect(typeof body.refresh).toBe('string');
+    expect(body.refresh).not.toBe(body.access);
+
+    expect(decodeProtectedHeader(body.access).alg).toBe('HS256');
+    const claims = decodeJwt(body.access);
+    expect(claims).toMatchObject({ iss: 'edge-shop-api', aud: 'edge-shop-clients', sub: String(user.id), role: 'customer' });
+    expect(claims.exp! - claims.iat!).toBe(900);
+    expect(typeof claims.jti).toBe('string');
+    expect((await profile(body.access)).status).toBe(200);
+  });
+
+  it('only stores a hash of the refresh token', async () => {
+    const user = await makeUser();
+    const { refresh: token } = await tokensFor(user.email, user.password);
+    const rows = await db().select().from(refreshTokens).where(eq(refreshTokens.userId, user.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].tokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('normalizes the email like registration does', async () => {
+    const user = await makeUser();
+    const res = await login({ email: `  ${user.email.toUpperCase()} `, password: user.password });
+    expect(res.status).toBe(200);
+  });
+
+  it('answers a wrong password and an unknown email identically', async () => {
+    const user = await makeUser();
+    const wrong = await login({ email: user.email, password: 'Wrong-password-1' });
+    const unknown = await login({ email: `${unique('ghost')}@example.com`, password: 'Wrong-password-1' });
+    const a = await expectProblem(wrong, 401, 'invalid_credentials');
+    const b = await expectProblem(unknown, 401, 'invalid_credentials');
+    expect(a.detail).toBe(b.detail);
+    expect(wrong.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+    expect(d1Calls(wrong)).toBe(2); // the user read and the failure counter
+    expect(d1Calls(unknown)).toBe(1);
+  });
+
+  it('refuses a deactivated user with 403, but only with the right password', async () => {
+    const user = await makeUser({ isActive: false });
+    await expectProblem(await login({ email: user.email, password: user.password }), 403, 'permission_denied');
+    await expectProblem(await login({ email: user.email, password: 'Wrong-password-1' }), 401, 'invalid_credentials');
+  });
+
+  it('validates the body', async () => {
+    const body = await expectProblem(await login({}), 400, 'validation_error');
+    expect(body.errors!.map((e) => e.field).sort()).toEqual(['email', 'password']);
+  });
+
+  it('locks an email after LOGIN_MAX_FAILURES consecutive failures, even for the right password', async () => {
+    const user = await makeUser();
+    const other = await makeUser();
+    for (let i = 0; i < 5; i++) {
+      await expectProblem(await login({ email: user.email, password: `Wrong-password-${i}` }), 401, 'invalid_credentials');
+    }
+    const res = await login({ email: user.email, password: user.password });
+    await expectProblem(res, 429, 'rate_limited');
+    const retry = Number(res.headers.get('Retry-After'));
+    expect(retry).toBeGreaterThan(250);
+    expect(retry).toBeLessThanOrEqual(300);
+    // Another email is not affected, and the lock ends when its time is up.
+    expect((await login({ email: other.email, password: other.password })).status).toBe(200);
+    await db().update(users).set({ lockedUntil: new Date(Date.now() - 1000).toISOString() }).where(eq(users.id, user.id));
+    expect((await login({ email: user.email, password: user.password })).status).toBe(200);
+  });
+
+  it('counts concurrent failures and resets the counter on success', async () => {
+    const user = await makeUser();
+    const fails = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => login({ email: user.email, password: `Nope-nope-${i}` })));
+    await fails(4);
+    expect((await db().select().from(users).where(eq(users.id, user.id)))[0].failedLogins).toBe(4);
+    expect((await login({ email: user.email, password: user.password })).status).toBe(200);
+    expect((await db().select().from(users).where(eq(users.id, user.id)))[0].failedLogins).toBe(0);
+    await fails(4);
+    expect((await login({ email: user.email, password: user.password })).status).toBe(200);
+  });
+
+  it('limits one client to 20 attempts a minute (LOGIN_RL)', async () => {
+    const user = await makeUser();
+    const ip = newIp();
+    for (let i = 0; i < 20; i++) {
+      await expectProblem(await login({ email: `${unique('nobody')}@example.com`, password: 'Whatever-123' }, ip), 401, 'invalid_credentials');
+    }
+    const res = await login({ email: user.email, password: user.password }, ip);
+    await expectProblem(res, 429, 'rate_limited');
+    expect(res.headers.get('Retry-After')).toBe('60');
+    expect((await login({ email: user.email, password: user.password }, newIp())).status).toBe(200);
+  });
+});
+
+describe('POST /api/v1/token/refresh/', () => {
+  it('rotates: a new working pair, and the old refresh token stops working', async () => {
+    const user = await makeUser();
+    const first = await tokensFor(user.email, user.password);
+    const res = await refresh(first.refresh);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    const second = await json(res);
+    expect(second).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+    expect(second.refresh).not.toBe(first.refresh);
+    expect((await profile(second.access)).status).toBe(200);
+    await expectProblem(await refresh(first.refresh), 401, 'token_invalid');
+  });
+
+  it('treats reuse of a rotated token as theft: the whole family is revoked, other logins are not', async () => {
+    const user = await makeUser();
+    const stolen = await tokensFor(user.email, user.password);
+    const otherDevice = await tokensFor(user.email, user.password);
+    const rotated = await json((await refresh(stolen.refresh)));
+    const newer = await json((await refresh(rotated.refresh)));
+
+    const res = await refresh(stolen.refresh);
+    await expectProblem(res, 401, 'token_invalid');
+    expect(res.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+    await expectProblem(await refresh(newer.refresh), 401, 'token_invalid');
+    expect((await refresh(otherDevice.refresh)).status).toBe(200);
+  });
+
+  it('lets only one of two concurrent rotations of the same token succeed', async () => {
+    const user = await makeUser();
+    const { refresh: token } = await tokensFor(user.email, user.password);
+    const answers = await Promise.all([refresh(token), refresh(token)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 401]);
+  });
+
+  it('refuses unknown, expired and deactivated users’ tokens', async () => {
+    await expectProblem(await refresh('not-a-real-token'), 401, 'token_invalid');
+    const user = await makeUser();
+    const expired = await tokensFor(user.email, user.password);
+    await db().update(refreshTokens).set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where(eq(refreshTokens.userId, user.id));
+    await expectProblem(await refresh(expired.refresh), 401, 'token_invalid');
+
+    const later = await makeUser();
+    const pair = await tokensFor(later.email, later.password);
+    await db().update(users).set({ isActive: false }).where(eq(users.id, later.id));
+    await expectProblem(await refresh(pair.refresh), 401, 'token_invalid');
+  });
+
+  it('validates the body', async () => {
+    const body = await expectProblem(await api('POST', '/api/v1/token/refresh/', { body: {} }), 400, 'validation_error');
+    expect(body.errors!.map((e) => e.field)).toEqual(['refresh']);
+  });
+});
+
+describe('POST /api/v1/users/logout/', () => {
+  it('revokes the presented token’s family and nothing else', async () => {
+    const user = await makeUser();
+    const session = await tokensFor(user.email, user.password);
+    const other = await tokensFor(user.email, user.password);
+    const rotated = await json(await refresh(session.refresh));
+
+    const res = await api('POST', '/api/v1/users/logout/', { token: rotated.access, body: { refresh: rotated.refresh } });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    await expectProblem(await refresh(rotated.refresh), 401, 'token_invalid');
+    expect((await refresh(other.refresh)).status).toBe(200);
+  });
+
+  it('needs a bearer token and the caller’s own refresh token', async () => {
+    const alice = await makeUser();
+    const bob = await makeUser();
+    const bobs = await tokensFor(bob.email, bob.password);
+    const res = await api('POST', '/api/v1/users/logout/', { body: { refresh: bobs.refresh } });
+    await expectProblem(res, 401, 'not_authenticated');
+    expect(res.headers.get('WWW-Authenticate')).toBe('Bearer realm="api"');
+    await expectProblem(await api('POST', '/api/v1/users/logout/', { token: alice.token, body: { refresh: bobs.refresh } }), 401, 'token_invalid');
+    await expectProblem(await api('POST', '/api/v1/users/logout/', { token: alice.token, body: { refresh: 'unknown' } }), 401, 'token_invalid');
+    expect((await refresh(bobs.refresh)).status).toBe(200);
+  });
+});
+
+describe('access token verification', () => {
+  const sign = async (opts: { secret?: string; alg?: string; iss?: string; aud?: string; exp?: number | string; sub?: string } = {}) => {
+    const cfg = config().jwt;
+    const jwt = new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: opts.alg ?? 'HS256' })
+      .setSubject(opts.sub ?? '1')
+      .setIssuer(opts.iss ?? cfg.issuer)
+      .setAudience(opts.aud ?? cfg.audience)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+      .setExpirationTime(opts.exp ?? '15m')
+      .setJti(crypto.randomUUID());
+    return jwt.sign(new TextEncoder().encode(opts.secret ?? cfg.secret));
+  };
+
+  async function expectRefused(token: string) {
+    const res = await profile(token);
+    await expectProblem(res, 401, 'not_authenticated');
+    expect(res.headers.get('WWW-Authenticate')).toBe('Bearer realm="api", error="invalid_token"');
+  }
+
+  it('accepts a well-formed token (the control case)', async () => {
+    const user = await makeUser();
+    expect((await profile(user.token)).status).toBe(200);
+    // Built here with the real key: proves the refusals below are about the one thing each changes.
+    expect((await api('GET', '/api/v1/users/profile/', { token: await sign({ sub: String(user.id) }) })).status).toBe(200);
+  });
+
+  it('refuses a token signed with another key', async () => {
+    await expectRefused(await sign({ secret: 'another-secret-0123456789-0123456789-xyz' }));
+  });
+
+  it('refuses alg "none" and algorithms other than HS256', async () => {
+    const cfg = config().jwt;
+    const none = new UnsecuredJWT({ role: 'admin' }).setSubject('1').setIssuer(cfg.issuer).setAudience(cfg.audience).setIssuedAt().setExpirationTime('15m').encode();
+    await expectRefused(none);
+    await expectRefused(await sign({ alg: 'HS512' }));
+  });
+
+  it('refuses an expired token', async () => {
+    await expectRefused(await sign({ exp: Math.floor(Date.now() / 1000) - 60 }));
+  });
+
+  it('refuses a wrong issuer or audience', async () => {
+    await expectRefused(await sign({ iss: 'someone-else' }));
+    await expectRefused(await sign({ aud: 'other-clients' }));
+  });
+
+  it('refuses garbage, a bad subject and other schemes', async () => {
+    await expectRefused('not.a.jwt');
+    await expectRefused(await sign({ sub: 'admin' }));
+    const user = await makeUser();
+    const res = await api('GET', '/api/v1/users/profile/', { headers: { Authorization: `Token ${user.token}` } });
+    await expectProblem(res, 401, 'not_authenticated');
+  });
+});
+
+describe('admin guard (/api/v1/admin/*)', () => {
+  it('answers 401 without a token and 403 for a customer, on any admin path', async () => {
+    const customer = await makeUser();
+    for (const path of ['/api/v1/admin/categories/', '/api/v1/admin/no-such-thing']) {
+      const anon = await api('GET', path);
+      await expectProblem(anon, 401, 'not_authenticated');
+      expect(anon.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+      await expectProblem(await api('GET', path, { token: customer.token }), 403, 'permission_denied');
+    }
+  });
+
+  it('lets an admin through', async () => {
+    const admin = await makeAdmin();
+    const res = await api('GET', '/api/v1/admin/no-such-thing', { token: admin.token });
+    await expectProblem(res, 404, 'not_found');
+  });
+});
