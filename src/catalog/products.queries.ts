@@ -35,6 +35,23 @@ export const selectProducts = (db: Db) => db.select(productColumns).from(product
 
 export type ProductRowView = Awaited<ReturnType<ReturnType<typeof selectProducts>['all']>>[number];
 
+/**
+ * `selectProducts` for use inside `db.batch([...])`. D1 batches hand rows back as objects keyed by column name,
+ * and Drizzle maps them by position, so the duplicate names of the join ("id", "name", "slug" of products and
+ * categories) collapse and shift every later column (rows come back full of nulls). Here the category columns
+ * carry unique aliases; the row type is the same as selectProducts'.
+ */
+export const selectProductsInBatch = (db: Db) =>
+  db
+    .select({
+      ...productColumns,
+      categoryId: sql<number | null>`${categories.id}`.as('category_ref_id'),
+      categoryName: sql<string | null>`${categories.name}`.as('category_ref_name'),
+      categorySlug: sql<string | null>`${categories.slug}`.as('category_ref_slug'),
+    })
+    .from(products)
+    .leftJoin(categories, eq(categories.id, products.categoryId));
+
 export const ImageView = z.object({ id: z.number().int(), url: z.url(), alt: z.string(), position: z.number().int() });
 
 export const ProductView = z.object({

@@ -1,0 +1,25 @@
+/** Admin image upload: the multipart form, path parameters and the image view (the API contract). */
+import { z } from 'zod';
+import { ImageView } from '../catalog/products.queries';
+
+const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
+
+export const ImageUploadForm = z.object({
+  file: z.file(typed('must be a file part')).describe('JPEG, PNG, GIF or WebP, at most 5 MiB; the type is read from the bytes'),
+  alt: z.string(typed('must be text')).trim().max(300, 'must be at most 300 characters').optional(),
+  // Form fields are text; an empty field counts as absent (the image then goes after the last one).
+  position: z
+    .string(typed('must be a non-negative integer'))
+    .trim()
+    .regex(/^\d{0,7}$/, 'must be a non-negative integer')
+    .transform((s) => (s === '' ? undefined : Number(s)))
+    .optional()
+    .describe('Sort position (ascending); default: after the last image'),
+});
+// zod checks `instanceof File` at run time but types the value with its own File interface.
+export type ImageUploadForm = Omit<z.output<typeof ImageUploadForm>, 'file'> & { file: File };
+
+export const ProductParam = z.object({ id: z.coerce.number().int().positive() });
+export const ImageParams = z.object({ id: z.coerce.number().int().positive(), image_id: z.coerce.number().int().positive() });
+
+export { ImageView };

@@ -1,0 +1,328 @@
+import { env } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { catalogVersion } from '../src/catalog/catalog-version';
+import { orderItems, orders, reviews } from '../src/db/schema';
+import { db, makeAdmin, makeCategory, makeProduct, makeUser, unique, type TestUser } from './helpers/factories';
+import { api, expectProblem, json } from './helpers/http';
+
+let admin: TestUser;
+let customer: TestUser;
+beforeAll(async () => {
+  admin = await makeAdmin();
+  customer = await makeUser();
+});
+
+const A = '/api/v1/admin';
+const as = (body?: unknown) => ({ token: admin.token, body });
+const fieldsOf = (problem: { errors?: { field: string }[] }) => (problem.errors ?? []).map((e) => e.field);
+
+/** Places an order containing the product straight in D1, as checkout would have. */
+async function orderProduct(productId: number, sku: string) {
+  const [order] = await db()
+    .insert(orders)
+    .values({ number: unique('ORD-').toUpperCase(), userId: customer.id, paymentMethod: 'cod', subtotalCents: 1000, totalCents: 1000, shippingAddress: '{}' })
+    .returning();
+  await db().insert(orderItems).values({ orderId: order.id, productId, productName: 'Snapshot name', sku, unitPriceCents: 1000, quantity: 1, subtotalCents: 1000 });
+  return order;
+}
+
+describe('admin catalog: auth boundaries', () => {
+  const routes: [string, string][] = [
+    ['GET', `${A}/categories/`], ['POST', `${A}/categories/`], ['GET', `${A}/categories/1/`], ['PUT', `${A}/categories/1/`],
+    ['PATCH', `${A}/categories/1/`], ['DELETE', `${A}/categories/1/`], ['GET', `${A}/products/`], ['POST', `${A}/products/`],
+    ['GET', `${A}/products/1/`], ['PUT', `${A}/products/1/`], ['PATCH', `${A}/products/1/`], ['DELETE', `${A}/products/1/`],
+  ];
+  it.each(routes)('%s %s: 401 without a token, 403 for a customer', async (method, path) => {
+    const body = method === 'GET' || method === 'DELETE' ? undefined : { name: 'x' };
+    await expectProblem(await api(method, path, { body }), 401, 'not_authenticated');
+    await expectProblem(await api(method, path, { body, token: customer.token }), 403, 'permission_denied');
+  });
+
+  it('a customer cannot create anything', async () => {
+    const name = unique('Forbidden ');
+    await api('POST', `${A}/categories/`, { token: customer.token, body: { name } });
+    const list = await json(await api('GET', `${A}/categories/?page_size=100`, as()));
+    expect(list.results.map((c: { name: string }) => c.name)).not.toContain(name);
+  });
+});
+
+describe('admin categories', () => {
+  it('creates with a slug derived from the name (ASCII, lower case, hyphens)', async () => {
+    const tag = unique('t');
+    const res = await api('POST', `${A}/categories/`, as({ name: `Café & Crème Brûlée ${tag}`, description: 'Sweet' }));
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body).toMatchObject({ name: `Café & Crème Brûlée ${tag}`, slug: `cafe-creme-brulee-${tag}`, description: 'Sweet', product_count: 0 });
+    expect(res.headers.get('Location')).toBe(`https://api.test${A}/categories/${body.id}/`);
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(await json(await api('GET', `${A}/categories/${body.id}`, as()))).toEqual(body);
+  });
+
+  it('keeps an explicit slug and gives names without ASCII letters a usable slug', async () => {
+    const slug = unique('my-slug-');
+    expect((await json(await api('POST', `${A}/categories/`, as({ name: unique('Named '), slug })))).slug).toBe(slug);
+    const cjk = [...unique('')].map((ch) => String.fromCharCode(0x4e00 + ch.charCodeAt(0))).join('');
+    const res = await api('POST', `${A}/categories/`, as({ name: `日本 ${cjk}` }));
+    expect(res.status).toBe(201);
+    expect((await json(res)).slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it('validates the body field by field', async () => {
+    let p = await expectProblem(await api('POST', `${A}/categories/`, as({})), 400, 'validation_error');
+    expect(p.errors).toEqual([{ field: 'name', message: 'is required' }]);
+    p = await expectProblem(await api('POST', `${A}/categories/`, as({ name: '   ', slug: 'Not A Slug', description: 5 })), 400, 'validation_error');
+    expect(fieldsOf(p).sort()).toEqual(['description', 'name', 'slug']);
+    p = await expectProblem(await api('POST', `${A}/categories/`, as({ name: 'x'.repeat(201) })), 400, 'validation_error');
+    expect(fieldsOf(p)).toEqual(['name']);
+    await expectProblem(await api('POST', `${A}/categories/`, { token: admin.token, raw: '{"name":', headers: { 'Content-Type': 'application/json' } }), 400, 'malformed_json');
+  });
+
+  it('answers 409 naming the field on a duplicate name, slug or derived slug', async () => {
+    const existing = await makeCategory({ name: unique('Home Garden '), slug: unique('home-garden-') });
+    let p = await expectProblem(await api('POST', `${A}/categories/`, as({ name: existing.name, slug: unique('other-') })), 409, 'conflict');
+    expect(p.errors).toEqual([{ field: 'name', message: expect.any(String) }]);
+    p = await expectProblem(await api('POST', `${A}/categories/`, as({ name: unique('Other '), slug: existing.slug })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['slug']);
+    // "Home-Garden x" derives the slug "home-garden-x", already taken by a category of another name.
+    const tail = existing.slug.replace('home-garden-', '');
+    p = await expectProblem(await api('POST', `${A}/categories/`, as({ name: `Home-Garden ${tail}` })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['slug']);
+    const other = await makeCategory();
+    p = await expectProblem(await api('PATCH', `${A}/categories/${other.id}/`, as({ slug: existing.slug })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['slug']);
+  });
+
+  it('lists categories paginated, with product counts that include inactive products', async () => {
+    const cat = await makeCategory({ name: `000 ${unique('First ')}` });
+    await makeProduct({ categoryId: cat.id });
+    await makeProduct({ categoryId: cat.id, isActive: false });
+    const page = await json(await api('GET', `${A}/categories/?page_size=1`, as()));
+    expect(page.count).toBeGreaterThanOrEqual(2);
+    expect(page.results).toHaveLength(1);
+    expect(page.results[0]).toMatchObject({ id: cat.id, product_count: 2 });
+    expect(page.next).toBe(`https://api.test${A}/categories/?page_size=1&page=2`);
+    expect(page.previous).toBeNull();
+    await expectProblem(await api('GET', `${A}/categories/?page=999`, as()), 404, 'not_found');
+    await expectProblem(await api('GET', `${A}/categories/?page=0`, as()), 400, 'validation_error');
+  });
+
+  it('PUT replaces: name required, slug derived again, description reset', async () => {
+    const cat = await makeCategory({ description: 'old' });
+    await expectProblem(await api('PUT', `${A}/categories/${cat.id}/`, as({ description: 'x' })), 400, 'validation_error');
+    const name = unique('Replaced Name ');
+    const body = await json(await api('PUT', `${A}/categories/${cat.id}/`, as({ name })));
+    expect(body).toMatchObject({ id: cat.id, name, slug: name.toLowerCase().replace(/ /g, '-'), description: '' });
+    expect(body.updated_at >= cat.updatedAt).toBe(true);
+  });
+
+  it('PATCH changes only the given fields and keeps the slug on rename', async () => {
+    const cat = await makeCategory({ description: 'old' });
+    const name = unique('Renamed ');
+    const body = await json(await api('PATCH', `${A}/categories/${cat.id}/`, as({ name })));
+    expect(body).toMatchObject({ name, slug: cat.slug, description: 'old' });
+    expect(await json(await api('PATCH', `${A}/categories/${cat.id}/`, as({ description: 'new' })))).toMatchObject({ name, description: 'new' });
+    await expectProblem(await api('PATCH', `${A}/categories/${cat.id}/`, as({ name: '' })), 400, 'validation_error');
+  });
+
+  it('answers 404 for unknown categories on every item route', async () => {
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+      await expectProblem(await api(method, `${A}/categories/999999/`, as(method === 'PUT' || method === 'PATCH' ? { name: unique('N') } : undefined)), 404, 'not_found');
+    }
+    await expectProblem(await api('GET', `${A}/categories/abc/`, as()), 404, 'not_found');
+  });
+
+  it('DELETE keeps the products, uncategorised', async () => {
+    const cat = await makeCategory();
+    const product = await makeProduct({ categoryId: cat.id });
+    const before = await json(await api('GET', `${A}/products/${product.id}/`, as()));
+    expect(before.category).toEqual({ id: cat.id, name: cat.name, slug: cat.slug });
+    const res = await api('DELETE', `${A}/categories/${cat.id}/`, as());
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    const after = await json(await api('GET', `${A}/products/${product.id}/`, as()));
+    expect(after.category).toBeNull();
+    expect(after.id).toBe(product.id);
+    await expectProblem(await api('GET', `${A}/categories/${cat.id}/`, as()), 404, 'not_found');
+  });
+
+  it('bumps the catalog version on every write', async () => {
+    let version = await catalogVersion(env);
+    const next = async () => {
+      const v = await catalogVersion(env);
+      expect(v).toBeGreaterThan(version);
+      version = v;
+    };
+    const created = await json(await api('POST', `${A}/categories/`, as({ name: unique('Versioned ') })));
+    await next();
+    await api('PUT', `${A}/categories/${created.id}/`, as({ name: unique('Versioned ') }));
+    await next();
+    await api('PATCH', `${A}/categories/${created.id}/`, as({ description: 'd' }));
+    await next();
+    await api('DELETE', `${A}/categories/${created.id}/`, as());
+    await next();
+  });
+});
+
+const newProduct = (extra: Record<string, unknown> = {}) => ({ name: unique('Widget '), price: '12.50', stock: 3, ...extra });
+
+describe('admin products: create', () => {
+  it('creates with a derived slug, a generated SKU and the Product JSON', async () => {
+    const cat = await makeCategory();
+    const input = newProduct({ description: 'A widget', category_id: cat.id });
+    const res = await api('POST', `${A}/products/`, as(input));
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body).toEqual({
+      id: expect.any(Number), name: input.name, slug: input.name.toLowerCase().replace(/ /g, '-'), sku: expect.stringMatching(/^SKU-[0-9A-Z]{10}$/),
+      description: 'A widget', price: '12.50', currency: 'usd', stock: 3, in_stock: true, category: { id: cat.id, name: cat.name, slug: cat.slug },
+      images: [], rating: { average: 0, count: 0 }, is_active: true, created_at: expect.any(String), updated_at: expect.any(String),
+    });
+    expect(res.headers.get('Location')).toBe(`https://api.test${A}/products/${body.id}/`);
+    expect(await json(await api('GET', `${A}/products/${body.id}/`, as()))).toEqual(body);
+  });
+
+  it('makes slugs unique with a numeric suffix', async () => {
+    const name = unique('Same Name ');
+    const slugs = [];
+    for (let i = 0; i < 3; i++) slugs.push((await json(await api('POST', `${A}/products/`, as(newProduct({ name }))))).slug);
+    const base = name.toLowerCase().replace(/ /g, '-');
+    expect(slugs).toEqual([base, `${base}-2`, `${base}-3`]);
+  });
+
+  it('accepts a JSON number price with at most two decimals, converted exactly', async () => {
+    for (const [price, expected] of [[12.5, '12.50'], [0, '0.00'], [19.99, '19.99'], [1299.99, '1299.99'], ['7', '7.00'], [' 3.1 ', '3.10']] as const) {
+      const res = await api('POST', `${A}/products/`, as(newProduct({ price })));
+      expect(res.status).toBe(201);
+      expect((await json(res)).price).toBe(expected);
+    }
+  });
+
+  it.each([
+    ['a float with float noise', 0.1 + 0.2, 'price'],
+    ['three decimals', '12.345', 'price'],
+    ['a negative string', '-1.00', 'price'],
+    ['a negative number', -1, 'price'],
+    ['text', 'abc', 'price'],
+    ['a boolean', true, 'price'],
+    ['exponent notation', 1e21, 'price'],
+  ])('refuses a price that is %s', async (_what, price, field) => {
+    const p = await expectProblem(await api('POST', `${A}/products/`, as(newProduct({ price }))), 400, 'validation_error');
+    expect(fieldsOf(p)).toEqual([field]);
+  });
+
+  it('names every invalid field', async () => {
+    let p = await expectProblem(await api('POST', `${A}/products/`, as({})), 400, 'validation_error');
+    expect(p.errors).toEqual([
+      { field: 'name', message: 'is required' },
+      { field: 'price', message: 'is required' },
+      { field: 'stock', message: 'is required' },
+    ]);
+    p = await expectProblem(await api('POST', `${A}/products/`, as(newProduct({ stock: -1 }))), 400, 'validation_error');
+    expect(p.errors).toEqual([{ field: 'stock', message: 'must be greater than or equal to 0' }]);
+    p = await expectProblem(
+      await api('POST', `${A}/products/`, as(newProduct({ stock: 1.5, sku: 'has space', is_active: 'yes', category_id: 'one', description: [] }))),
+      400, 'validation_error',
+    );
+    expect(fieldsOf(p).sort()).toEqual(['category_id', 'description', 'is_active', 'sku', 'stock']);
+    expect(p.errors?.find((e) => e.field === 'price')).toBeUndefined();
+    const neg = await expectProblem(await api('POST', `${A}/products/`, as(newProduct({ price: '-5' }))), 400, 'validation_error');
+    expect(neg.errors).toEqual([{ field: 'price', message: 'must be greater than or equal to 0' }]);
+  });
+
+  it('answers 400 on category_id for an unknown category and 409 on sku for a duplicate', async () => {
+    let p = await expectProblem(await api('POST', `${A}/products/`, as(newProduct({ category_id: 999999 }))), 400, 'validation_error');
+    expect(p.errors).toEqual([{ field: 'category_id', message: expect.any(String) }]);
+    const existing = await makeProduct();
+    p = await expectProblem(await api('POST', `${A}/products/`, as(newProduct({ sku: existing.sku }))), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['sku']);
+  });
+
+  it('creates inactive products, which the admin still reads', async () => {
+    const body = await json(await api('POST', `${A}/products/`, as(newProduct({ is_active: false, stock: 0 }))));
+    expect(body).toMatchObject({ is_active: false, in_stock: false, stock: 0 });
+    expect((await api('GET', `${A}/products/${body.id}/`, as())).status).toBe(200);
+  });
+});
+
+describe('admin products: update', () => {
+  it('PUT replaces the editable fields, keeps the SKU and slug when absent', async () => {
+    const cat = await makeCategory();
+    const product = await makeProduct({ categoryId: cat.id, isActive: false, description: 'old' });
+    await expectProblem(await api('PUT', `${A}/products/${product.id}/`, as({ name: 'x' })), 400, 'validation_error');
+    const name = unique('Replaced ');
+    const body = await json(await api('PUT', `${A}/products/${product.id}/`, as({ name, price: 5, stock: 0 })));
+    expect(body).toMatchObject({ name, slug: product.slug, sku: product.sku, price: '5.00', stock: 0, in_stock: false, description: '', category: null, is_active: true });
+    expect(body.updated_at > product.updatedAt).toBe(true);
+    await expectProblem(await api('PUT', `${A}/products/999999/`, as({ name, price: 5, stock: 0 })), 404, 'not_found');
+  });
+
+  it('PATCH changes only the given fields', async () => {
+    const cat = await makeCategory();
+    const product = await makeProduct({ categoryId: cat.id, priceCents: 1000 });
+    let body = await json(await api('PATCH', `${A}/products/${product.id}/`, as({ price: '19.99' })));
+    expect(body).toMatchObject({ name: product.name, price: '19.99', stock: product.stock, category: { id: cat.id }, is_active: true });
+    body = await json(await api('PATCH', `${A}/products/${product.id}/`, as({ category_id: null, is_active: false, sku: `${product.sku}-B` })));
+    expect(body).toMatchObject({ price: '19.99', category: null, is_active: false, sku: `${product.sku}-B` });
+    expect(await json(await api('PATCH', `${A}/products/${product.id}/`, as({})))).toEqual(body);
+  });
+
+  it('PATCH answers 409 on a taken SKU, 400 on an unknown category, 404 on an unknown product', async () => {
+    const [a, b] = [await makeProduct(), await makeProduct()];
+    const p = await expectProblem(await api('PATCH', `${A}/products/${a.id}/`, as({ sku: b.sku })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['sku']);
+    expect((await api('PATCH', `${A}/products/${a.id}/`, as({ sku: a.sku }))).status).toBe(200);
+    const q = await expectProblem(await api('PATCH', `${A}/products/${a.id}/`, as({ category_id: 999999 })), 400, 'validation_error');
+    expect(fieldsOf(q)).toEqual(['category_id']);
+    await expectProblem(await api('PATCH', `${A}/products/999999/`, as({ stock: 1 })), 404, 'not_found');
+    await expectProblem(await api('PATCH', `${A}/products/${a.id}/`, as({ stock: -3 })), 400, 'validation_error');
+  });
+});
+
+describe('admin products: delete', () => {
+  it('deletes a product that was never ordered', async () => {
+    const product = await makeProduct();
+    const res = await api('DELETE', `${A}/products/${product.id}/`, as());
+    expect(res.status).toBe(204);
+    await expectProblem(await api('GET', `${A}/products/${product.id}/`, as()), 404, 'not_found');
+    await expectProblem(await api('DELETE', `${A}/products/${product.id}/`, as()), 404, 'not_found');
+  });
+
+  it('archives a product that appears in an order; the order keeps its snapshot', async () => {
+    const product = await makeProduct({ name: unique('Ordered ') });
+    const order = await orderProduct(product.id, product.sku);
+    const res = await api('DELETE', `${A}/products/${product.id}/`, as());
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ id: product.id, name: product.name, is_active: false });
+    expect((await json(await api('GET', `${A}/products/${product.id}/`, as()))).is_active).toBe(false);
+    const [item] = await db().select().from(orderItems).where(eq(orderItems.orderId, order.id));
+    expect(item).toMatchObject({ productId: product.id, productName: 'Snapshot name', sku: product.sku, unitPriceCents: 1000 });
+    // Deleting again is harmless: still archived, still there.
+    expect((await api('DELETE', `${A}/products/${product.id}/`, as())).status).toBe(200);
+  });
+
+  it('bumps the catalog version on product writes', async () => {
+    const v0 = await catalogVersion(env);
+    const created = await json(await api('POST', `${A}/products/`, as(newProduct())));
+    const v1 = await catalogVersion(env);
+    await api('PATCH', `${A}/products/${created.id}/`, as({ stock: 9 }));
+    const v2 = await catalogVersion(env);
+    await api('PUT', `${A}/products/${created.id}/`, as(newProduct()));
+    const v3 = await catalogVersion(env);
+    await api('DELETE', `${A}/products/${created.id}/`, as());
+    const v4 = await catalogVersion(env);
+    expect(v1).toBeGreaterThan(v0);
+    expect(v2).toBeGreaterThan(v1);
+    expect(v3).toBeGreaterThan(v2);
+    expect(v4).toBeGreaterThan(v3);
+  });
+});
+
+describe('D1 foreign keys', () => {
+  it('are enforced (reviews of a deleted product go with it)', async () => {
+    const product = await makeProduct();
+    await db().insert(reviews).values({ productId: product.id, userId: customer.id, rating: 4 });
+    expect((await api('DELETE', `${A}/products/${product.id}/`, as())).status).toBe(204);
+    expect(await db().select().from(reviews).where(eq(reviews.productId, product.id))).toEqual([]);
+  });
+});
