@@ -1,23 +1,58 @@
+/** System routes (API.md "System"): root, health, OpenAPI document and docs page. */
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { api, expectProblem, json } from './helpers/http';
+import { buildApp } from '../src/app';
+import { makeUser } from './helpers/factories';
+import { api, BASE, expectProblem, json } from './helpers/http';
 
-describe('system routes', () => {
-  it('answers the API root with links', async () => {
+describe('GET /api/v1/', () => {
+  it('answers name, version and absolute links', async () => {
     const res = await api('GET', '/api/v1/');
     expect(res.status).toBe(200);
     const body = await json(res);
-    expect(body.name).toBeTruthy();
-    expect(body.links.products).toBe('https://api.test/api/v1/products/');
+    expect(body).toMatchObject({ name: 'Edge Shop API', version: '1.0.0' });
+    expect(body.links).toMatchObject({
+      self: `${BASE}/api/v1/`,
+      health: `${BASE}/api/v1/health/`,
+      openapi: `${BASE}/api/v1/openapi.json`,
+      docs: `${BASE}/api/v1/docs/`,
+      register: `${BASE}/api/v1/users/register/`,
+      token: `${BASE}/api/v1/token/`,
+      products: `${BASE}/api/v1/products/`,
+      categories: `${BASE}/api/v1/categories/`,
+    });
+    expect((await api('GET', '/api/v1')).status).toBe(200);
   });
 
-  it('reports health with the D1 check', async () => {
+  it('links only to routes that exist', async () => {
+    const { links } = await json(await api('GET', '/api/v1/'));
+    const user = await makeUser();
+    for (const url of Object.values<string>(links)) {
+      const res = await api('GET', url.slice(BASE.length), { token: user.token });
+      expect([200, 405], url).toContain(res.status);
+    }
+  });
+});
+
+describe('GET /api/v1/health', () => {
+  it('answers ok with the D1 check, never cached', async () => {
     const res = await api('GET', '/api/v1/health');
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ status: 'ok', db: 'ok' });
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
   });
 
-  it('answers unknown routes with a 404 problem', async () => {
-    await expectProblem(await api('GET', '/api/v1/nope/'), 404, 'not_found');
+  it('answers 503 when D1 does not answer', async () => {
+    const deadD1 = {
+      prepare() {
+        throw new Error('D1_ERROR: Network connection lost.');
+      },
+    };
+    const ctx = createExecutionContext();
+    const res = await buildApp().fetch(new Request(`${BASE}/api/v1/health`), { ...env, DB: deadD1, LOG_LEVEL: 'silent' } as unknown as typeof env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(503);
+    expect(await json(res)).toEqual({ status: 'error', db: 'error' });
   });
 
   it('answers a wrong method with 405 and Allow', async () => {
@@ -25,5 +60,65 @@ describe('system routes', () => {
     const body = await expectProblem(res, 405, 'method_not_allowed');
     expect(body.detail).toContain('DELETE');
     expect(res.headers.get('Allow')).toContain('GET');
+  });
+});
+
+describe('GET /api/v1/openapi.json', () => {
+  it('is an OpenAPI 3.1 document', async () => {
+    const res = await api('GET', '/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toContain('application/json');
+    const doc = await json(res);
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: 'Edge Shop API', version: '1.0.0' });
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.schemas.Problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code', 'request_id']));
+  });
+
+  it('describes every users and tokens route with its request schema', async () => {
+    const { paths } = await json(await api('GET', '/api/v1/openapi.json'));
+    const body = (path: string, method: string) => paths[path]?.[method]?.requestBody?.content?.['application/json']?.schema;
+
+    const register = body('/api/v1/users/register/', 'post');
+    expect(register.properties).toHaveProperty('email');
+    expect(register.properties).toHaveProperty('password');
+    expect(register.properties.password).toMatchObject({ minLength: 8, maxLength: 128 });
+    expect(register.required).toEqual(expect.arrayContaining(['email', 'password']));
+    expect(register.properties).not.toHaveProperty('role');
+    expect(paths['/api/v1/users/register/'].post.responses['201'].content['application/json'].schema.properties).toHaveProperty('date_joined');
+
+    expect(body('/api/v1/token/', 'post').required).toEqual(expect.arrayContaining(['email', 'password']));
+    expect(paths['/api/v1/token/'].post.responses).toHaveProperty('429');
+    expect(body('/api/v1/token/refresh/', 'post').required).toEqual(['refresh']);
+    expect(body('/api/v1/users/logout/', 'post').required).toEqual(['refresh']);
+    expect(paths['/api/v1/users/logout/'].post.security).toEqual([{ bearer: [] }]);
+    expect(paths['/api/v1/users/profile/'].get.responses['401']).toBeDefined();
+    for (const method of ['patch', 'put']) expect(Object.keys(body('/api/v1/users/profile/', method).properties).sort()).toEqual(['first_name', 'last_name', 'phone']);
+    expect(body('/api/v1/users/password/change/', 'post').required).toEqual(expect.arrayContaining(['current_password', 'new_password']));
+  });
+
+  it('declares every path parameter and leaks no router syntax', async () => {
+    const { paths } = await json(await api('GET', '/api/v1/openapi.json'));
+    for (const [path, ops] of Object.entries<Record<string, { parameters: { name: string; in: string }[] }>>(paths)) {
+      expect(path).not.toMatch(/[:[\]*]/);
+      const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const op of Object.values(ops)) {
+        const declared = op.parameters.filter((p) => p.in === 'path').map((p) => p.name);
+        expect(declared.sort(), path).toEqual([...names].sort());
+      }
+    }
+  });
+});
+
+describe('GET /api/v1/docs', () => {
+  it('answers an HTML page pointing at the OpenAPI document', async () => {
+    for (const path of ['/api/v1/docs', '/api/v1/docs/']) {
+      const res = await api('GET', path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Content-Type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toContain('/api/v1/openapi.json');
+    }
   });
 });

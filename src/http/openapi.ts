@@ -27,6 +27,9 @@ export interface RouteDoc {
   errors?: (keyof typeof ERROR_CODES)[];
 }
 
+/** The contract version, shown by the API root and the OpenAPI document. */
+export const API_VERSION = '1.0.0';
+
 const registry: RouteDoc[] = [];
 
 /** Records a route for the OpenAPI document. */
@@ -121,7 +124,7 @@ export function openApiDocument(title: string): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title,
-      version: '1.0.0',
+      version: API_VERSION,
       description:
         'Edge-native e-commerce API. Money is a decimal string with two places; errors are RFC 9457 problem+json with a stable `code`. Trailing slashes are optional.',
     },

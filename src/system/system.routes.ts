@@ -3,34 +3,36 @@ import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../env';
-import { describe, openApiDocument } from '../http/openapi';
+import { API_VERSION, describe, openApiDocument } from '../http/openapi';
 
 export const systemRoutes = new Hono<AppEnv>({ strict: false });
 
 const API = '/api/v1';
 
-describe({ method: 'get', path: `${API}/`, tag: 'System', summary: 'API root: name, version and links', responses: { 200: { description: 'Root' } } });
+/** Link name → path below /api/v1, for the root document (clients discover the API from it). */
+const LINKS: Record<string, string> = {
+  self: '/',
+  health: '/health/',
+  docs: '/docs/',
+  openapi: '/openapi.json',
+  register: '/users/register/',
+  token: '/token/',
+  token_refresh: '/token/refresh/',
+  logout: '/users/logout/',
+  profile: '/users/profile/',
+  password_change: '/users/password/change/',
+  categories: '/categories/',
+  products: '/products/',
+  cart: '/cart/',
+  orders: '/orders/',
+};
+
+const Root = z.object({ name: z.string(), version: z.string(), links: z.record(z.string(), z.url()) });
+describe({ method: 'get', path: `${API}/`, tag: 'System', summary: 'API root: name, version and links', responses: { 200: { description: 'Root', schema: Root } } });
 systemRoutes.get(API, (c) => {
   const base = new URL(c.req.url).origin + API;
-  return c.json({
-    name: c.get('config').appName,
-    version: '1.0.0',
-    links: {
-      self: `${base}/`,
-      health: `${base}/health/`,
-      docs: `${base}/docs/`,
-      openapi: `${base}/openapi.json`,
-      register: `${base}/users/register/`,
-      token: `${base}/token/`,
-      token_refresh: `${base}/token/refresh/`,
-      profile: `${base}/users/profile/`,
-      categories: `${base}/categories/`,
-      products: `${base}/products/`,
-      cart: `${base}/cart/`,
-      orders: `${base}/orders/`,
-      admin: `${base}/admin/`,
-    },
-  });
+  const links = Object.fromEntries(Object.entries(LINKS).map(([name, path]) => [name, base + path]));
+  return c.json({ name: c.get('config').appName, version: API_VERSION, links });
 });
 
 const Health = z.object({ status: z.enum(['ok', 'error']), db: z.enum(['ok', 'error']) });
