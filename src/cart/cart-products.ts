@@ -1,0 +1,45 @@
+/**
+ * The D1 reads of the cart and the checkout: the live product facts a cart line needs (price, stock, active
+ * flag, first image) for one product or for every line at once, each in ONE query.
+ */
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { products } from '../db/schema';
+
+const cartProductColumns = {
+  id: products.id,
+  name: products.name,
+  slug: products.slug,
+  sku: products.sku,
+  priceCents: products.priceCents,
+  currency: products.currency,
+  stock: products.stock,
+  isActive: products.isActive,
+  // The cart shows one picture per line: the first image by position (index product_images(product_id, position)).
+  // (Qualified by hand: drizzle leaves columns unqualified in a single-table select.)
+  imageKey: sql<string | null>`(SELECT pi.key FROM product_images AS pi WHERE pi.product_id = "products"."id" ORDER BY pi.position, pi.id LIMIT 1)`,
+};
+
+export interface CartProduct {
+  id: number;
+  name: string;
+  slug: string;
+  sku: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+  isActive: boolean;
+  imageKey: string | null;
+}
+
+/** One product (inactive included: the caller decides), or undefined. */
+export async function cartProduct(db: Db, id: number): Promise<CartProduct | undefined> {
+  return (await db.select(cartProductColumns).from(products).where(eq(products.id, id)))[0];
+}
+
+/** The products of many lines in one query; deleted products are simply absent. */
+export async function cartProducts(db: Db, ids: readonly number[]): Promise<Map<number, CartProduct>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select(cartProductColumns).from(products).where(inArray(products.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, r]));
+}

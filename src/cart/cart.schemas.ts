@@ -1,0 +1,77 @@
+/** Cart: request bodies and the Cart JSON of API.md (responses go through `cartView` / `cartLineView`). */
+import { z } from 'zod';
+import { formatMoney } from '../lib/money';
+import { mediaUrl } from '../media/media-url';
+import type { CartLineData, CartResult } from './cart.do';
+import { MAX_LINE_QUANTITY, cartTotals, lineSubtotal } from './cart.model';
+
+const QTY_MESSAGE = `must be an integer between 1 and ${MAX_LINE_QUANTITY}`;
+const quantity = z.number({ error: QTY_MESSAGE }).int(QTY_MESSAGE).min(1, QTY_MESSAGE).max(MAX_LINE_QUANTITY, QTY_MESSAGE);
+
+export const AddItemBody = z.object({
+  product_id: z.number({ error: 'must be a product id' }).int('must be a product id').positive('must be a product id'),
+  quantity: quantity.default(1),
+});
+
+export const SetQuantityBody = z.object({ quantity });
+
+export const CartItemParams = z.object({ item_id: z.coerce.number().int().positive() });
+
+const money = z.string().describe('Decimal string with two places, e.g. "1299.99"');
+
+export const CartLineView = z.object({
+  id: z.number().int().describe('Line id: stable for the life of the line'),
+  product: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    slug: z.string(),
+    price: money,
+    image: z.url().nullable().describe('First product image, or null'),
+    stock: z.number().int(),
+  }),
+  quantity: z.number().int(),
+  unit_price: money.describe('The product’s current price'),
+  subtotal: money,
+});
+export type CartLineView = z.infer<typeof CartLineView>;
+
+export const CartNotice = z.object({
+  code: z.literal('item_removed'),
+  product_id: z.number().int(),
+  message: z.string(),
+});
+
+export const CartView = z.object({
+  items: z.array(CartLineView),
+  item_count: z.number().int().describe('Units in the cart'),
+  total: money,
+  currency: z.string(),
+  notices: z.array(CartNotice).describe('Lines removed because their product was archived or deleted (shown once)'),
+});
+export type CartView = z.infer<typeof CartView>;
+
+export function cartLineView(line: CartLineData, origin: string): CartLineView {
+  const p = line.product;
+  return {
+    id: line.id,
+    product: { id: p.id, name: p.name, slug: p.slug, price: formatMoney(p.priceCents), image: p.imageKey ? mediaUrl(origin, p.imageKey) : null, stock: p.stock },
+    quantity: line.quantity,
+    unit_price: formatMoney(p.priceCents),
+    subtotal: formatMoney(lineSubtotal({ quantity: line.quantity, unitPriceCents: p.priceCents })),
+  };
+}
+
+export function cartView(cart: CartResult, origin: string): CartView {
+  const totals = cartTotals(cart.lines.map((l) => ({ quantity: l.quantity, unitPriceCents: l.product.priceCents })));
+  return {
+    items: cart.lines.map((l) => cartLineView(l, origin)),
+    item_count: totals.itemCount,
+    total: formatMoney(totals.subtotalCents),
+    currency: cart.lines[0]?.product.currency ?? 'usd',
+    notices: cart.removed.map((r) => ({
+      code: 'item_removed' as const,
+      product_id: r.productId,
+      message: `${r.name || `Product ${r.productId}`} is no longer available and was removed from your cart.`,
+    })),
+  };
+}

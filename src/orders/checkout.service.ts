@@ -1,0 +1,135 @@
+/**
+ * Placing an order from a cart snapshot: ONE read of the live product rows, then ONE D1 batch that inserts the
+ * order, its items (price snapshots), the first status-history row and the idempotency record, and decrements
+ * every line's stock. A D1 batch is one transaction, and `CHECK (stock >= 0)` (stock_nonneg) makes the whole batch
+ * fail when any line is short at commit time — whatever the read saw — so stock can never be oversold.
+ * Runs inside the user's cart Durable Object, which serializes checkouts of one cart.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../db/client';
+import { idempotencyRecords, orders, products } from '../db/schema';
+import { cartProducts } from '../cart/cart-products';
+import { cartTotals, lineSubtotal, shortLines, type ShortLine } from '../cart/cart.model';
+import { nowIso } from '../lib/crypto';
+import { orderNumber } from './order-number';
+import type { OrderItemRecord, OrderRecord } from './orders.queries';
+import type { CheckoutBody } from './orders.schemas';
+
+/** Shipping is free for now: `shipping_total` is always "0.00" until a shipping rule exists. */
+export const SHIPPING_CENTS = 0;
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/** Attempts when the batch loses a race (stock taken, product archived, number clash) but the re-read looks fine. */
+const MAX_ATTEMPTS = 3;
+
+export interface PlaceOrderInput {
+  userId: number;
+  lines: readonly { productId: number; quantity: number }[];
+  body: CheckoutBody;
+  idempotency?: { key: string; fingerprint: string };
+}
+
+export type PlaceOrderOutcome =
+  | { kind: 'placed'; order: OrderRecord }
+  | { kind: 'short'; short: ShortLine[] }
+  /** The key is already in D1 (the object forgot it): the same request answers that order. */
+  | { kind: 'replay'; orderId: number }
+  | { kind: 'key_reused' }
+  /** Stock kept changing under three attempts in a row. */
+  | { kind: 'busy' };
+
+type BatchFailure = 'stock' | 'foreign_key' | 'number_clash' | 'idempotency_clash' | 'other';
+
+/** D1 reports constraint failures in the message (batch) or in its cause (single drizzle statement). */
+export function classifyBatchError(err: unknown): BatchFailure {
+  const e = err as { message?: string; cause?: { message?: string } } | undefined;
+  const text = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
+  if (/CHECK constraint failed: stock_nonneg/.test(text)) return 'stock';
+  if (/FOREIGN KEY constraint failed/.test(text)) return 'foreign_key';
+  if (/UNIQUE constraint failed: orders\.number/.test(text)) return 'number_clash';
+  if (/UNIQUE constraint failed: idempotency_records\./.test(text)) return 'idempotency_clash';
+  return 'other';
+}
+
+/** Test-only fault: a final statement that breaks a non-stock constraint, to prove the batch rolls back whole. */
+export type CheckoutFault = 'fail_batch' | null;
+
+export async function placeOrder(db: Db, input: PlaceOrderInput, fault: CheckoutFault = null): Promise<PlaceOrderOutcome> {
+  const ids = input.lines.map((l) => l.productId);
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    // Read 1: live prices and stock (the price snapshot is taken here, at checkout, not when the line was added).
+    const live = await cartProducts(db, ids);
+    const short = shortLines(input.lines, (id) => live.get(id));
+    if (short.length) return { kind: 'short', short };
+
+    const items: OrderItemRecord[] = input.lines.map((l) => {
+      const p = live.get(l.productId)!;
+      const item = { productId: p.id, productName: p.name, sku: p.sku, unitPriceCents: p.priceCents, quantity: l.quantity };
+      return { ...item, subtotalCents: lineSubtotal(item) };
+    });
+    const currency = live.get(ids[0])!.currency;
+    const { subtotalCents } = cartTotals(items);
+    const number = orderNumber();
+    const now = nowIso();
+    const order = {
+      number, userId: input.userId, status: 'pending' as const, paymentMethod: input.body.payment_method,
+      paymentStatus: 'unpaid' as const, currency, subtotalCents, shippingCents: SHIPPING_CENTS,
+      totalCents: subtotalCents + SHIPPING_CENTS, shippingAddress: JSON.stringify(input.body.shipping_address),
+      note: input.body.note ?? '', createdAt: now, updatedAt: now,
+    };
+    // Later statements find the new order by its unique number: the batch cannot pass the id along.
+    const orderId = sql`(SELECT id FROM orders WHERE number = ${number})`;
+    const statements: BatchItem<'sqlite'>[] = [
+      db.insert(orders).values(order).returning({ id: orders.id }),
+      // An archived product takes its stock to -1 here, so it fails the batch exactly like a short line.
+      ...items.map((i) =>
+        db
+          .update(products)
+          .set({ stock: sql`${products.stock} - CASE WHEN ${products.isActive} = 1 THEN ${i.quantity} ELSE ${products.stock} + 1 END` })
+          .where(eq(products.id, i.productId)),
+      ),
+      ...items.map((i) =>
+        db.run(sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents)
+          VALUES (${orderId}, ${i.productId}, ${i.productName}, ${i.sku}, ${i.unitPriceCents}, ${i.quantity}, ${i.subtotalCents})`),
+      ),
+      db.run(sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) VALUES (${orderId}, 'pending', ${input.userId}, 'customer', ${now})`),
+      ...(input.idempotency
+        ? [
+            // A key older than 24 h may be used again: its stale record must not trip the unique index.
+            db.run(sql`DELETE FROM idempotency_records WHERE user_id = ${input.userId} AND key = ${input.idempotency.key} AND expires_at <= ${now}`),
+            db.run(sql`INSERT INTO idempotency_records (user_id, key, fingerprint, order_id, created_at, expires_at)
+            VALUES (${input.userId}, ${input.idempotency.key}, ${input.idempotency.fingerprint}, ${orderId}, ${now}, ${new Date(Date.parse(now) + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString()})`),
+          ]
+        : []),
+      ...(fault === 'fail_batch'
+        ? [db.run(sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents) VALUES (${orderId}, ${ids[0]}, 'fault', 'fault', 0, 0, 0)`)]
+        : []),
+    ];
+    try {
+      // Write: the one batch. It commits whole or not at all.
+      const [inserted] = (await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown as [{ id: number }[]];
+      const history = [{ status: 'pending' as const, byUserId: input.userId, actor: 'customer', at: now }];
+      return { kind: 'placed', order: { ...order, id: inserted[0].id, items, history } };
+    } catch (err) {
+      lastError = err;
+      const failure = classifyBatchError(err);
+      if (failure === 'idempotency_clash' && input.idempotency) return replayFromD1(db, input.userId, input.idempotency);
+      // Lost a race: the next attempt's read says what is short now (the 409 lists every short line).
+      if (failure === 'stock' || failure === 'number_clash' || (failure === 'foreign_key' && attempt === 1)) continue;
+      throw err;
+    }
+  }
+  if (classifyBatchError(lastError) === 'stock') return { kind: 'busy' };
+  throw lastError;
+}
+
+/** The second idempotency guard: D1's unique (user_id, key) caught a key the object did not remember. */
+async function replayFromD1(db: Db, userId: number, idem: { key: string; fingerprint: string }): Promise<PlaceOrderOutcome> {
+  const [rec] = await db
+    .select({ fingerprint: idempotencyRecords.fingerprint, orderId: idempotencyRecords.orderId })
+    .from(idempotencyRecords)
+    .where(and(eq(idempotencyRecords.userId, userId), eq(idempotencyRecords.key, idem.key)));
+  if (!rec || rec.orderId == null) throw new Error('idempotency record vanished');
+  return rec.fingerprint === idem.fingerprint ? { kind: 'replay', orderId: rec.orderId } : { kind: 'key_reused' };
+}

@@ -1,0 +1,172 @@
+/** Orders: request bodies, queries and the Order JSON of API.md (the contract; responses go through `orderView`). */
+import { z } from 'zod';
+import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
+import { pageFields } from '../http/pagination';
+import { formatMoney } from '../lib/money';
+import { isCountryCode } from './countries';
+import type { OrderRecord } from './orders.queries';
+
+const required = (max: number) =>
+  z.string({ error: 'is required' }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
+const optional = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullish();
+
+export const ShippingAddress = z.object({
+  full_name: required(200),
+  line1: required(200),
+  line2: optional(200),
+  city: required(100),
+  postal_code: required(20).regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'must contain only letters, digits, spaces and hyphens'),
+  // Accepted in either case and stored upper-case, as ISO writes it.
+  country: z
+    .string({ error: 'is required' })
+    .trim()
+    .toUpperCase()
+    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. "US"')
+    .describe('ISO 3166-1 alpha-2, e.g. "US"'),
+  phone: optional(32).refine((p) => !p || /^[0-9+()\-.\s]+$/.test(p), 'must be a phone number'),
+});
+export type ShippingAddress = z.output<typeof ShippingAddress>;
+
+export const CheckoutBody = z.object({
+  shipping_address: ShippingAddress,
+  payment_method: z.enum(PAYMENT_METHODS, { error: 'must be "cod" or "card"' }),
+  note: optional(1000),
+});
+export type CheckoutBody = z.output<typeof CheckoutBody>;
+
+const status = z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` });
+
+export const OrdersQuery = z.object({ ...pageFields, status: status.optional() });
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** `2026-01-31` or a full ISO 8601 instant → epoch ms (day bounds in UTC); NaN when it is not a real date. */
+function parseBound(text: string, endOfDay: boolean): number {
+  if (DATE_RE.test(text)) {
+    const t = Date.parse(`${text}T00:00:00.000Z`);
+    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== text) return NaN;
+    return endOfDay ? t + 86_400_000 - 1 : t;
+  }
+  return DATETIME_RE.test(text) ? Date.parse(text) : NaN;
+}
+
+// Both bounds are inclusive: a bare date covers that whole UTC day. They become ISO strings, which compare
+// correctly with the stored created_at.
+const dateBound = (endOfDay: boolean) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => !Number.isNaN(parseBound(s, endOfDay)), 'must be an ISO 8601 date (2026-01-31) or date-time')
+    .transform((s) => new Date(parseBound(s, endOfDay)).toISOString());
+
+export const AdminOrdersQuery = z.object({
+  ...pageFields,
+  status: status.optional(),
+  user_id: z.coerce.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
+  created_after: dateBound(false).optional().describe('Orders created on or after this date / instant'),
+  created_before: dateBound(true).optional().describe('Orders created on or before this date (whole UTC day) / instant'),
+  search: z.string().trim().max(254, 'must be at most 254 characters').optional().describe('Part of the order number or of the customer email'),
+});
+export type AdminOrdersQuery = z.output<typeof AdminOrdersQuery>;
+
+export const OrderParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const StatusPatchBody = z.object({ status });
+
+const money = z.string().describe('Decimal string with two places, e.g. "1299.99"');
+
+export const OrderItemView = z.object({
+  product_id: z.number().int(),
+  product_name: z.string(),
+  sku: z.string(),
+  unit_price: money,
+  quantity: z.number().int(),
+  subtotal: money,
+});
+
+export const ShippingAddressView = z.object({
+  full_name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  postal_code: z.string(),
+  country: z.string(),
+  phone: z.string().nullable(),
+});
+
+export const StatusHistoryEntry = z.object({
+  status,
+  at: z.string(),
+  by: z.union([z.number().int(), z.literal('system')]).describe('Id of the user who made the change, or "system"'),
+});
+
+export const OrderView = z.object({
+  id: z.number().int(),
+  number: z.string().describe('Human order number, e.g. ORD-7K3M9Q2A'),
+  status,
+  payment_method: z.enum(PAYMENT_METHODS),
+  payment_status: z.enum(PAYMENT_STATUSES),
+  items: z.array(OrderItemView),
+  item_count: z.number().int().describe('Units in the order'),
+  subtotal: money,
+  shipping_total: money,
+  total: money,
+  currency: z.string(),
+  shipping_address: ShippingAddressView,
+  note: z.string(),
+  status_history: z.array(StatusHistoryEntry),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type OrderView = z.infer<typeof OrderView>;
+
+export const AdminOrderView = OrderView.extend({ user: z.object({ id: z.number().int(), email: z.string().nullable() }) });
+export type AdminOrderView = z.infer<typeof AdminOrderView>;
+
+/** The address as stored (JSON text) → its view; optional parts are always present, null when absent. */
+export function addressView(json: string): z.infer<typeof ShippingAddressView> {
+  const a = JSON.parse(json) as Partial<ShippingAddress>;
+  return {
+    full_name: a.full_name ?? '',
+    line1: a.line1 ?? '',
+    line2: a.line2 || null,
+    city: a.city ?? '',
+    postal_code: a.postal_code ?? '',
+    country: a.country ?? '',
+    phone: a.phone || null,
+  };
+}
+
+export function orderView(o: OrderRecord): OrderView {
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    payment_method: o.paymentMethod,
+    payment_status: o.paymentStatus,
+    items: o.items.map((i) => ({
+      product_id: i.productId,
+      product_name: i.productName,
+      sku: i.sku,
+      unit_price: formatMoney(i.unitPriceCents),
+      quantity: i.quantity,
+      subtotal: formatMoney(i.subtotalCents),
+    })),
+    item_count: o.items.reduce((n, i) => n + i.quantity, 0),
+    subtotal: formatMoney(o.subtotalCents),
+    shipping_total: formatMoney(o.shippingCents),
+    total: formatMoney(o.totalCents),
+    currency: o.currency,
+    shipping_address: addressView(o.shippingAddress),
+    note: o.note,
+    status_history: o.history.map((h) => ({ status: h.status, at: h.at, by: h.byUserId ?? 'system' })),
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+  };
+}
+
+export const adminOrderView = (o: OrderRecord): AdminOrderView => ({
+  ...orderView(o),
+  user: { id: o.userId, email: o.userEmail ?? null },
+});
