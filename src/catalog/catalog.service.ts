@@ -4,7 +4,7 @@
  * Filters and orderings are chosen so that SQLite walks an index in order and stops at LIMIT (see the
  * products_* indexes in schema.ts and the EXPLAIN QUERY PLAN tests).
  */
-import { and, asc, desc, eq, gt, gte, like, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { categories, products } from '../db/schema';
 import { notFound } from '../errors';
@@ -23,20 +23,23 @@ const DIGITS_RE = /^\d{1,15}$/;
 export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 /**
- * The category a filter value names: an id (digits), a slug or an exact name; an id match wins over a slug
- * that happens to be numeric. A scalar subquery, so the filter stays one statement and products are then
- * found through products_category_idx.
+ * The id of the category a key names, as one SQL expression: an id (digits) first, then a slug, then (for the
+ * product filter) an exact name. Each alternative is a unique-index lookup; no sort, no scan. Aliases are
+ * explicit because this is nested inside queries that also read `categories`.
  */
-function categoryIdOf(value: string): SQL {
-  const id = DIGITS_RE.test(value) ? Number(value) : -1;
-  return sql`(SELECT ${categories.id} FROM ${categories} WHERE ${or(eq(categories.id, id), eq(categories.slug, value.toLowerCase()), eq(categories.name, value))} ORDER BY ${categories.id} = ${id} DESC LIMIT 1)`;
+export function categoryIdFor(key: string, opts: { byName: boolean }): SQL {
+  const alternatives = [sql`(SELECT c.id FROM categories AS c WHERE c.slug = ${key.toLowerCase()})`];
+  if (DIGITS_RE.test(key)) alternatives.unshift(sql`(SELECT c.id FROM categories AS c WHERE c.id = ${Number(key)})`);
+  if (opts.byName) alternatives.push(sql`(SELECT c.id FROM categories AS c WHERE c.name = ${key})`);
+  // SQLite's coalesce() needs at least two arguments.
+  return alternatives.length === 1 ? alternatives[0] : sql`coalesce(${sql.join(alternatives, sql`, `)})`;
 }
 
 /** WHERE conditions of a product list. `activeOnly: false` is for admin lists (inactive included). */
 export function productConditions(f: Partial<ProductFilters>, opts: { activeOnly: boolean } = { activeOnly: true }): SQL | undefined {
   const conds: (SQL | undefined)[] = [];
   if (opts.activeOnly) conds.push(eq(products.isActive, true));
-  if (f.category !== undefined) conds.push(sql`${products.categoryId} = ${categoryIdOf(f.category)}`);
+  if (f.category !== undefined) conds.push(sql`${products.categoryId} = ${categoryIdFor(f.category, { byName: true })}`);
   if (f.search !== undefined) {
     // SQLite LIKE is case-insensitive for ASCII; ESCAPE makes user-typed % and _ literal.
     const pattern = likePattern(f.search);

@@ -58,15 +58,22 @@ export async function upsertReview(deps: ReviewDeps, userId: number, productId: 
   const { db } = deps;
   const [before, written, , after] = await db.batch([
     db.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.productId, productId), eq(reviews.userId, userId))),
-    db.all<{ id: number }>(sql`
-      INSERT INTO reviews (product_id, user_id, rating, comment, verified_purchase)
-      SELECT p.id, ${userId}, ${body.rating}, ${body.comment},
-        EXISTS (SELECT 1 FROM orders AS o JOIN order_items AS oi ON oi.order_id = o.id
-                WHERE o.user_id = ${userId} AND oi.product_id = p.id AND o.status IN ${PURCHASED})
-      FROM products AS p WHERE p.id = ${productId} AND p.is_active = 1
-      ON CONFLICT (product_id, user_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment,
-        verified_purchase = excluded.verified_purchase, updated_at = ${now}
-      RETURNING id`),
+    db
+      .insert(reviews)
+      // Every column, in table order (id NULL = next rowid); the WHERE also keeps SQLite from reading the
+      // ON CONFLICT below as a join constraint.
+      .select(
+        sql`SELECT NULL, p.id, ${userId}, ${body.rating}, ${body.comment},
+          EXISTS (SELECT 1 FROM orders AS o JOIN order_items AS oi ON oi.order_id = o.id
+                  WHERE o.user_id = ${userId} AND oi.product_id = p.id AND o.status IN ${PURCHASED}),
+          ${now}, ${now}
+        FROM products AS p WHERE p.id = ${productId} AND p.is_active = 1`,
+      )
+      .onConflictDoUpdate({
+        target: [reviews.productId, reviews.userId],
+        set: { rating: sql`excluded.rating`, comment: sql`excluded.comment`, verifiedPurchase: sql`excluded.verified_purchase`, updatedAt: now },
+      })
+      .returning({ id: reviews.id }),
     refreshRating(db, productId),
     selectReviews(db).where(and(eq(reviews.productId, productId), eq(reviews.userId, userId))),
   ]);
