@@ -7,6 +7,29 @@ import type { Env } from './env';
 
 const intVar = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 
+/**
+ * `*` or a comma-separated list of origins (`https://shop.example`). Each entry is normalized to its origin so a
+ * trailing slash or upper-case host still matches the browser's `Origin` header; anything else is a config error.
+ */
+function corsOrigins(value: string, ctx: z.RefinementCtx): string[] | '*' {
+  if (value.trim() === '*') return '*';
+  const origins: string[] = [];
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: `must be "*" or a comma-separated list of http(s) origins; "${entry}" is not one` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+}
+
 const ConfigSchema = z.object({
   APP_NAME: z.string().default('Edge Shop API'),
   JWT_SECRET: z.string({ error: 'is required (a random string of at least 32 characters)' }).min(32, 'must be at least 32 characters'),
@@ -14,7 +37,7 @@ const ConfigSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('edge-shop-clients'),
   ACCESS_TOKEN_TTL_SECONDS: intVar(900, 30),
   REFRESH_TOKEN_TTL_SECONDS: intVar(604800, 60),
-  CORS_ORIGINS: z.string().default('*'),
+  CORS_ORIGINS: z.string().default('*').transform(corsOrigins),
   CATALOG_CACHE: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['debug', 'info', 'error', 'silent']).default('info'),
   LOGIN_MAX_FAILURES: intVar(5),
@@ -63,7 +86,7 @@ export function loadConfig(env: Env): Config {
       accessTtl: v.ACCESS_TOKEN_TTL_SECONDS,
       refreshTtl: v.REFRESH_TOKEN_TTL_SECONDS,
     },
-    corsOrigins: v.CORS_ORIGINS.trim() === '*' ? '*' : v.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: v.CORS_ORIGINS,
     catalogCache: v.CATALOG_CACHE === 'on',
     logLevel: v.LOG_LEVEL,
     login: { maxFailures: v.LOGIN_MAX_FAILURES, lockSeconds: v.LOGIN_LOCK_SECONDS },

@@ -9,7 +9,8 @@ interface Compiled {
   re: RegExp;
 }
 
-let compiled: Compiled[] | undefined;
+// Routes are fixed once an app is built, so they are compiled once per route table (per app, per isolate).
+const compiledByRoutes = new WeakMap<RouterRoute[], Compiled[]>();
 
 function compile(path: string): RegExp {
   let re = '';
@@ -25,8 +26,11 @@ function compile(path: string): RegExp {
 
 /** Methods (upper case) that some route accepts for `path`; empty when the path matches no route at all. */
 export function allowedMethods(routes: RouterRoute[], path: string): string[] {
-  // Routes are fixed once the app is built, so they are compiled once per isolate.
-  compiled ??= routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method.toUpperCase(), re: compile(r.path) }));
+  let compiled = compiledByRoutes.get(routes);
+  if (!compiled) {
+    compiled = routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method.toUpperCase(), re: compile(r.path) }));
+    compiledByRoutes.set(routes, compiled);
+  }
   const methods = new Set<string>();
   for (const r of compiled) if (r.re.test(path)) methods.add(r.method);
   if (methods.has('GET')) methods.add('HEAD');
