@@ -46,7 +46,7 @@ export const ProductListQuery = z.object({
 });
 export type ProductListQuery = z.output<typeof ProductListQuery>;
 /** The filters of a product list, without pagination. */
-export type ProductFilters = Omit<ProductListQuery, 'page' | 'page_size'>;
+export type ProductFilters = Partial<Omit<ProductListQuery, 'page' | 'page_size' | 'ordering'>> & { ordering: ProductOrdering };
 
 export const CategoryListQuery = z.object(pageFields);
 
