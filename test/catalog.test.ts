@@ -215,6 +215,8 @@ describe('product detail', () => {
     await expectProblem(await api('GET', `/api/v1/products/${hidden.id}/`), 404, 'not_found');
     await expectProblem(await api('GET', '/api/v1/products/99999999/'), 404, 'not_found');
     await expectProblem(await api('GET', '/api/v1/products/abc/'), 404, 'not_found');
+    await expectProblem(await api('GET', '/api/v1/products/0/'), 404, 'not_found');
+    await expectProblem(await api('GET', '/api/v1/products/99999999999999999999999/'), 404, 'not_found');
   });
 });
 

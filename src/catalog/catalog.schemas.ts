@@ -50,7 +50,14 @@ export type ProductFilters = Partial<Omit<ProductListQuery, 'page' | 'page_size'
 
 export const CategoryListQuery = z.object(pageFields);
 
-export const ProductIdParams = z.object({ id: z.coerce.number().int().positive().describe('Product id') });
+// Any digit string is a well-formed id; ids that cannot exist (0, beyond 2^53) are simply not found (404).
+export const ProductIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^\d+$/, 'must be an integer')
+    .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : 0))
+    .describe('Product id (integer)'),
+});
 export const CategoryKeyParams = z.object({ key: z.string().min(1).max(200).describe('Category id or slug') });
 
 export const CategoryView = z.object({
