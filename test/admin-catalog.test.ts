@@ -245,6 +245,40 @@ describe('admin products: create', () => {
   });
 });
 
+describe('admin products: list', () => {
+  it('includes inactive products and supports the public filters and orderings', async () => {
+    const tag = unique('zq');
+    const cat = await makeCategory();
+    const cheap = await makeProduct({ name: `${tag} Cheap`, priceCents: 500, stock: 0, categoryId: cat.id });
+    const hidden = await makeProduct({ name: `${tag} Hidden`, priceCents: 1500, isActive: false, categoryId: cat.id });
+    const dear = await makeProduct({ name: `${tag} Dear`, priceCents: 2500 });
+    const ids = async (qs: string) => {
+      const res = await api('GET', `${A}/products/?search=${tag}&${qs}`, as());
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Cache-Control')).toBe('no-store');
+      return (await json(res)).results.map((p: { id: number }) => p.id);
+    };
+    expect(await ids('ordering=price')).toEqual([cheap.id, hidden.id, dear.id]);
+    expect(await ids('ordering=-price')).toEqual([dear.id, hidden.id, cheap.id]);
+    expect(await ids('ordering=name')).toEqual([cheap.id, dear.id, hidden.id]);
+    expect(await ids(`category=${cat.slug}&ordering=price`)).toEqual([cheap.id, hidden.id]);
+    expect(await ids('min_price=10&max_price=20')).toEqual([hidden.id]);
+    expect(await ids('in_stock=false')).toEqual([cheap.id]);
+    const page = await json(await api('GET', `${A}/products/?search=${tag}&ordering=price&page_size=2&page=2`, as()));
+    expect(page).toMatchObject({ count: 3, next: null, results: [{ id: dear.id }] });
+    expect(page.previous).toContain('page_size=2');
+    const hiddenJson = (await json(await api('GET', `${A}/products/?search=${tag}&ordering=price`, as()))).results[1];
+    expect(hiddenJson).toMatchObject({ id: hidden.id, is_active: false, price: '15.00', category: { id: cat.id } });
+  });
+
+  it('answers 400 for bad filter values and 404 past the last page', async () => {
+    for (const qs of ['ordering=cost', 'in_stock=maybe', 'min_price=abc', 'page_size=0']) {
+      await expectProblem(await api('GET', `${A}/products/?${qs}`, as()), 400, 'validation_error');
+    }
+    await expectProblem(await api('GET', `${A}/products/?search=${unique('nothing')}&page=2`, as()), 404, 'not_found');
+  });
+});
+
 describe('admin products: update', () => {
   it('PUT replaces the editable fields, keeps the SKU and slug when absent', async () => {
     const cat = await makeCategory();

@@ -5,15 +5,18 @@
  */
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
+import { notFound } from '../errors';
 import { describe } from '../http/openapi';
-import { jsonBody, params } from '../http/validate';
+import { pageOf, paginate } from '../http/pagination';
+import { jsonBody, params, query } from '../http/validate';
 import { deleteImageObjects } from '../media/images.service';
 import { IdParam, ProductBody, ProductPatchBody, productInput } from './catalog-admin.schemas';
 import { createProduct, deleteOrArchiveProduct, updateProduct } from './catalog-admin.service';
 import { bumpCatalogVersion } from './catalog-version';
+import { ProductListQuery } from './catalog.schemas';
+import { listProducts } from './catalog.service';
 import { adminCategoriesRoutes } from './categories-admin.routes';
 import { findProduct, ProductView, productView, type ProductRowView } from './products.queries';
-import { notFound } from '../errors';
 
 export const adminCatalogRoutes = new Hono<AppEnv>({ strict: false });
 adminCatalogRoutes.route('/', adminCategoriesRoutes);
@@ -23,6 +26,18 @@ const ONE = `${BASE}/:id{[0-9]+}`;
 const doc = { tag: 'Admin: catalog', auth: 'admin' as const };
 const view = { description: 'The product', schema: ProductView };
 const answer = (c: Context<AppEnv>, row: ProductRowView) => productView(row, new URL(c.req.url).origin);
+
+describe({
+  ...doc, method: 'get', path: `${BASE}/`, summary: 'List products, inactive included', query: ProductListQuery,
+  description: 'The filters and orderings of the public list (`GET /api/v1/products/`); never cached.',
+  responses: { 200: { description: 'A page of products', schema: pageOf(ProductView) } }, errors: ['not_found'],
+});
+adminCatalogRoutes.get(BASE, query(ProductListQuery), async (c) => {
+  const { page, page_size, ...filters } = c.req.valid('query');
+  // The public list's query builder, without its active-only condition.
+  const { count, rows } = await listProducts(c.get('db'), filters, { page, page_size }, { activeOnly: false });
+  return c.json(paginate(c.req.url, { page, page_size }, count, rows.map((r) => answer(c, r))));
+});
 
 describe({
   ...doc, method: 'post', path: `${BASE}/`, summary: 'Create a product', body: ProductBody,
