@@ -34,7 +34,14 @@ export async function registerUser(db: Db, input: z.output<typeof RegisterBody>)
 }
 
 /** The period of the LOGIN_RL binding in wrangler.toml (the binding cannot report it). */
-const CLIENT_WINDOW_SECONDS = 60;
+const CLIENT_WINDOW_MS = 60_000;
+
+/**
+ * Clients over their failure budget, until when. The LOGIN_RL binding counts failures (shared by the isolates of
+ * a location) but cannot be asked without spending; this map refuses a blocked client's next attempts, the right
+ * password included, before any D1 read or hashing, so a blocked client cannot keep testing passwords here.
+ */
+const blockedClients = new Map<string, number>();
 
 export interface LoginContext {
   /** The client's address (CF-Connecting-IP). */
@@ -43,9 +50,19 @@ export interface LoginContext {
 }
 
 const rateLimited = (seconds: number) =>
-  new AppError('rate_limited', 'Too many login attempts. Try again later.', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) } });
+  new AppError('rate_limited', 'Too many failed login attempts. Try again later.', { headers: { 'Retry-After': String(Math.max(1, Math.ceil(seconds))) } });
 
 const badCredentials = () => new AppError('invalid_credentials', 'No active account found with the given credentials.');
+
+/** Counts a failed attempt of the client: 429 once the binding's budget is spent, 401 otherwise. */
+async function failure(ctx: LoginContext): Promise<never> {
+  if (ctx.rateLimiter && !(await ctx.rateLimiter.limit({ key: `login:${ctx.clientKey}` })).success) {
+    if (blockedClients.size >= 10_000) blockedClients.clear();
+    blockedClients.set(ctx.clientKey, Date.now() + CLIENT_WINDOW_MS);
+    throw rateLimited(CLIENT_WINDOW_MS / 1000);
+  }
+  throw badCredentials();
+}
 
 /**
  * Checks credentials and issues a token pair. One read of the user, one PBKDF2 hash, one write (the refresh token,
@@ -54,16 +71,16 @@ const badCredentials = () => new AppError('invalid_credentials', 'No active acco
  */
 export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, ctx: LoginContext): Promise<TokenPair> {
   const { db, config } = deps;
-  // Every attempt of a client counts, before any hashing: counting only failures would let a blocked client keep
-  // testing passwords (a success would still answer 200). The binding is shared by all isolates of a location.
-  if (ctx.rateLimiter && !(await ctx.rateLimiter.limit({ key: `login:${ctx.clientKey}` })).success) {
-    throw rateLimited(CLIENT_WINDOW_SECONDS);
+  const blockedUntil = blockedClients.get(ctx.clientKey);
+  if (blockedUntil !== undefined) {
+    if (blockedUntil > Date.now()) throw rateLimited((blockedUntil - Date.now()) / 1000);
+    blockedClients.delete(ctx.clientKey);
   }
 
   const user = (await db.select().from(users).where(eq(users.email, input.email)))[0];
   if (!user) {
     await verifyPassword(input.password, await decoyHash());
-    throw badCredentials();
+    return failure(ctx);
   }
   // A locked email is refused before hashing, even with the right password, until the lock expires.
   if (user.lockedUntil && user.lockedUntil > nowIso()) {
@@ -81,7 +98,7 @@ export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, 
         lockedUntil: sql`CASE WHEN ${reachesMax} THEN ${isoIn(config.login.lockSeconds)} ELSE ${users.lockedUntil} END`,
       })
       .where(eq(users.id, user.id));
-    throw badCredentials();
+    return failure(ctx);
   }
   if (!user.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
 
