@@ -6,12 +6,12 @@
  * Runs inside the user's cart Durable Object, which serializes checkouts of one cart.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { idempotencyRecords, orders, products } from '../db/schema';
 import { cartProducts } from '../cart/cart-products';
 import { cartTotals, lineSubtotal, shortLines, type ShortLine } from '../cart/cart.model';
 import { nowIso } from '../lib/crypto';
+import { writeBatch, type Statement } from './d1-batch';
 import { orderNumber } from './order-number';
 import type { OrderItemRecord, OrderRecord } from './orders.queries';
 import type { CheckoutBody } from './orders.schemas';
@@ -80,7 +80,7 @@ export async function placeOrder(db: Db, input: PlaceOrderInput, fault: Checkout
     };
     // Later statements find the new order by its unique number: the batch cannot pass the id along.
     const orderId = sql`(SELECT id FROM orders WHERE number = ${number})`;
-    const statements: BatchItem<'sqlite'>[] = [
+    const statements: Statement[] = [
       db.insert(orders).values(order).returning({ id: orders.id }),
       // An archived product takes its stock to -1 here, so it fails the batch exactly like a short line.
       ...items.map((i) =>
@@ -90,27 +90,27 @@ export async function placeOrder(db: Db, input: PlaceOrderInput, fault: Checkout
           .where(eq(products.id, i.productId)),
       ),
       ...items.map((i) =>
-        db.run(sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents)
-          VALUES (${orderId}, ${i.productId}, ${i.productName}, ${i.sku}, ${i.unitPriceCents}, ${i.quantity}, ${i.subtotalCents})`),
+        sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents)
+          VALUES (${orderId}, ${i.productId}, ${i.productName}, ${i.sku}, ${i.unitPriceCents}, ${i.quantity}, ${i.subtotalCents})`,
       ),
-      db.run(sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) VALUES (${orderId}, 'pending', ${input.userId}, 'customer', ${now})`),
+      sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) VALUES (${orderId}, 'pending', ${input.userId}, 'customer', ${now})`,
       ...(input.idempotency
         ? [
             // A key older than 24 h may be used again: its stale record must not trip the unique index.
-            db.run(sql`DELETE FROM idempotency_records WHERE user_id = ${input.userId} AND key = ${input.idempotency.key} AND expires_at <= ${now}`),
-            db.run(sql`INSERT INTO idempotency_records (user_id, key, fingerprint, order_id, created_at, expires_at)
-            VALUES (${input.userId}, ${input.idempotency.key}, ${input.idempotency.fingerprint}, ${orderId}, ${now}, ${new Date(Date.parse(now) + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString()})`),
+            sql`DELETE FROM idempotency_records WHERE user_id = ${input.userId} AND key = ${input.idempotency.key} AND expires_at <= ${now}`,
+            sql`INSERT INTO idempotency_records (user_id, key, fingerprint, order_id, created_at, expires_at)
+            VALUES (${input.userId}, ${input.idempotency.key}, ${input.idempotency.fingerprint}, ${orderId}, ${now}, ${new Date(Date.parse(now) + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString()})`,
           ]
         : []),
       ...(fault === 'fail_batch'
-        ? [db.run(sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents) VALUES (${orderId}, ${ids[0]}, 'fault', 'fault', 0, 0, 0)`)]
+        ? [sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents) VALUES (${orderId}, ${ids[0]}, 'fault', 'fault', 0, 0, 0)`]
         : []),
     ];
     try {
       // Write: the one batch. It commits whole or not at all.
-      const [inserted] = (await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown as [{ id: number }[]];
+      const [inserted] = await writeBatch(db, statements);
       const history = [{ status: 'pending' as const, byUserId: input.userId, actor: 'customer', at: now }];
-      return { kind: 'placed', order: { ...order, id: inserted[0].id, items, history } };
+      return { kind: 'placed', order: { ...order, id: (inserted.results[0] as { id: number }).id, items, history } };
     } catch (err) {
       lastError = err;
       const failure = classifyBatchError(err);

@@ -4,12 +4,12 @@
  * No HTTP here: functions take the database and input, and return records or throw AppError.
  */
 import { and, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
-import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { orders, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import { limitOffset, type PageRequest } from '../http/pagination';
 import { nowIso } from '../lib/crypto';
+import { writeBatch, type Statement } from './d1-batch';
 import { canTransition, restoresStock, transitionRefusal, type OrderStatus } from './order-status';
 import { findOrder, newestFirst, selectOrders, toOrderRecord, type OrderRecord } from './orders.queries';
 
@@ -69,20 +69,20 @@ export async function changeStatus(db: Db, id: number, to: OrderStatus, actor: A
   if (!canTransition(from, to)) throw new AppError('invalid_status_transition', transitionRefusal(from, to));
   const now = nowIso();
   const stillFrom = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${id} AND status = ${from})`;
-  const statements: BatchItem<'sqlite'>[] = [
-    db.run(sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) SELECT ${id}, ${to}, ${actor.userId}, ${actor.role}, ${now} WHERE ${stillFrom}`),
+  const statements: Statement[] = [
+    sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) SELECT ${id}, ${to}, ${actor.userId}, ${actor.role}, ${now} WHERE ${stillFrom}`,
   ];
   if (restoresStock(to)) {
     // Every line's units go back to its product (archived products too), from the stored items themselves.
     statements.push(
-      db.run(sql`UPDATE products SET stock = stock + (SELECT SUM(quantity) FROM order_items WHERE order_id = ${id} AND product_id = products.id)
-        WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ${id}) AND ${stillFrom}`),
+      sql`UPDATE products SET stock = stock + (SELECT SUM(quantity) FROM order_items WHERE order_id = ${id} AND product_id = products.id)
+        WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ${id}) AND ${stillFrom}`,
     );
   }
   // Last, so the guards above still see the old status.
   statements.push(db.update(orders).set({ status: to, updatedAt: now }).where(and(eq(orders.id, id), eq(orders.status, from))).returning({ id: orders.id }));
-  const results = (await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]])) as unknown[];
-  if (!(results[results.length - 1] as unknown[]).length) {
+  const results = await writeBatch(db, statements);
+  if (!results[results.length - 1].results.length) {
     throw new AppError('invalid_status_transition', 'The order changed status while this request was processed; reload it and try again.');
   }
   return { ...order, status: to, updatedAt: now, history: [...order.history, { status: to, byUserId: actor.userId, actor: actor.role, at: now }] };

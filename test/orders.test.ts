@@ -1,0 +1,340 @@
+import { runInDurableObject } from 'cloudflare:test';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import type { CartDO } from '../src/cart/cart.do';
+import { idempotencyRecords, orderItems, orders, orderStatusHistory, products } from '../src/db/schema';
+import { api, d1Calls, expectProblem, json } from './helpers/http';
+import { db, makeProduct, makeUser } from './helpers/factories';
+import { addToCart, address, cartStub, checkout, checkoutBody, ordersOf, stockOf } from './helpers/shop';
+
+const cartItems = async (token: string) => (await json(await api('GET', '/api/v1/cart/', { token }))).items as any[];
+
+describe('checkout: happy path', () => {
+  it('places the order in one batch: 201 order, stock decremented, cart emptied, ≤ 2 D1 round trips', async () => {
+    const user = await makeUser();
+    const a = await makeProduct({ priceCents: 1299, stock: 5 });
+    const b = await makeProduct({ priceCents: 250, stock: 3 });
+    await addToCart(user.token, a.id, 2);
+    await addToCart(user.token, b.id, 3);
+    const res = await checkout(user.token, checkoutBody({ note: 'Leave at the door' }));
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(d1Calls(res)).toBeLessThanOrEqual(2);
+    const order = await json(res);
+    expect(res.headers.get('Location')).toBe(`https://api.test/api/v1/orders/${order.id}/`);
+    expect(res.headers.get('Idempotent-Replayed')).toBeNull();
+    expect(order).toEqual({
+      id: expect.any(Number),
+      number: expect.stringMatching(/^ORD-[0-9A-HJKMNP-TV-Z]{8}$/),
+      status: 'pending',
+      payment_method: 'cod',
+      payment_status: 'unpaid',
+      items: [
+        { product_id: a.id, product_name: a.name, sku: a.sku, unit_price: '12.99', quantity: 2, subtotal: '25.98' },
+        { product_id: b.id, product_name: b.name, sku: b.sku, unit_price: '2.50', quantity: 3, subtotal: '7.50' },
+      ],
+      item_count: 5,
+      subtotal: '33.48',
+      shipping_total: '0.00',
+      total: '33.48',
+      currency: 'usd',
+      shipping_address: { ...address(), line2: null, phone: null },
+      note: 'Leave at the door',
+      status_history: [{ status: 'pending', at: order.created_at, by: user.id }],
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      updated_at: order.created_at,
+    });
+    expect(await stockOf(a.id)).toBe(3);
+    expect(await stockOf(b.id)).toBe(0);
+    expect(await cartItems(user.token)).toEqual([]);
+    // The detail route answers exactly what checkout answered.
+    expect(await json(await api('GET', `/api/v1/orders/${order.id}/`, { token: user.token }))).toEqual(order);
+  });
+
+  it('snapshots the current price at checkout; later catalog changes do not touch the order', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ priceCents: 1000 });
+    await addToCart(user.token, p.id, 1);
+    await db().update(products).set({ priceCents: 1500 }).where(eq(products.id, p.id));
+    const order = await json(await checkout(user.token));
+    expect(order.items[0].unit_price).toBe('15.00');
+    await db().update(products).set({ priceCents: 9900, name: 'Renamed' }).where(eq(products.id, p.id));
+    const again = await json(await api('GET', `/api/v1/orders/${order.id}`, { token: user.token }));
+    expect(again.items[0]).toMatchObject({ unit_price: '15.00', product_name: p.name });
+    expect(again.total).toBe('15.00');
+  });
+
+  it('normalizes the address: country in either case, optional parts kept', async () => {
+    const user = await makeUser();
+    await addToCart(user.token, (await makeProduct()).id);
+    const body = checkoutBody({ shipping_address: address({ country: 'us', line2: 'Apt 4', phone: '+1 (555) 010-9999' }) });
+    const order = await json(await checkout(user.token, body));
+    expect(order.shipping_address).toEqual({ ...address(), country: 'US', line2: 'Apt 4', phone: '+1 (555) 010-9999' });
+  });
+});
+
+describe('checkout: refusals', () => {
+  it('answers 409 cart_empty for an empty cart', async () => {
+    const user = await makeUser();
+    await expectProblem(await checkout(user.token), 409, 'cart_empty');
+  });
+
+  it('lists every short line with what is available, and writes nothing', async () => {
+    const user = await makeUser();
+    const ok = await makeProduct({ stock: 10 });
+    const shortA = await makeProduct({ stock: 5 });
+    const shortB = await makeProduct({ stock: 5 });
+    await addToCart(user.token, ok.id, 2);
+    await addToCart(user.token, shortA.id, 4);
+    await addToCart(user.token, shortB.id, 5);
+    // Others bought in the meantime.
+    await db().update(products).set({ stock: 1 }).where(eq(products.id, shortA.id));
+    await db().update(products).set({ stock: 0 }).where(eq(products.id, shortB.id));
+    const body = await expectProblem(await checkout(user.token), 409, 'insufficient_stock');
+    expect(body.errors).toEqual([
+      { field: `items[${shortA.id}]`, message: expect.any(String), available: 1 },
+      { field: `items[${shortB.id}]`, message: expect.any(String), available: 0 },
+    ]);
+    expect(await ordersOf(user.id)).toEqual([]);
+    expect([await stockOf(ok.id), await stockOf(shortA.id), await stockOf(shortB.id)]).toEqual([10, 1, 0]);
+    expect((await cartItems(user.token)).map((i) => i.quantity)).toEqual([2, 4, 5]);
+  });
+
+  it('refuses (409, available 0) a product archived after it was added, writing nothing', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 4 });
+    const other = await makeProduct({ stock: 4 });
+    await addToCart(user.token, p.id, 1);
+    await addToCart(user.token, other.id, 1);
+    await db().update(products).set({ isActive: false }).where(eq(products.id, p.id));
+    const body = await expectProblem(await checkout(user.token), 409, 'insufficient_stock');
+    expect(body.errors).toEqual([{ field: `items[${p.id}]`, message: expect.stringContaining('no longer available'), available: 0 }]);
+    expect(await stockOf(other.id)).toBe(4);
+    expect(await ordersOf(user.id)).toEqual([]);
+  });
+
+  it.each([
+    [{ shipping_address: address({ full_name: '' }) }, 'shipping_address.full_name'],
+    [{ shipping_address: address({ line1: undefined }) }, 'shipping_address.line1'],
+    [{ shipping_address: address({ city: '   ' }) }, 'shipping_address.city'],
+    [{ shipping_address: address({ postal_code: '<script>' }) }, 'shipping_address.postal_code'],
+    [{ shipping_address: address({ country: 'XX' }) }, 'shipping_address.country'],
+    [{ shipping_address: address({ country: 'USA' }) }, 'shipping_address.country'],
+    [{ shipping_address: address({ phone: 'call me' }) }, 'shipping_address.phone'],
+    [{ shipping_address: undefined }, 'shipping_address'],
+    [{ payment_method: 'bitcoin' }, 'payment_method'],
+    [{ payment_method: undefined }, 'payment_method'],
+    [{ note: 'x'.repeat(1001) }, 'note'],
+  ])('validates the body (%j → %s)', async (over, field) => {
+    const user = await makeUser();
+    await addToCart(user.token, (await makeProduct()).id);
+    const body = await expectProblem(await checkout(user.token, checkoutBody(over)), 400, 'validation_error');
+    expect(body.errors?.map((e) => e.field)).toContain(field);
+  });
+
+  it('refuses card payments with 400 while payments are not available, and keeps the cart', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 2 });
+    await addToCart(user.token, p.id);
+    const body = await expectProblem(await checkout(user.token, checkoutBody({ payment_method: 'card' })), 400, 'validation_error');
+    expect(body.errors).toEqual([{ field: 'payment_method', message: expect.stringContaining('card') }]);
+    expect(await stockOf(p.id)).toBe(2);
+    expect(await cartItems(user.token)).toHaveLength(1);
+  });
+
+  it('on any other batch failure: 500 problem with the request id, nothing written, cart untouched', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 5 });
+    await addToCart(user.token, p.id, 2);
+    const stub = cartStub(user.id);
+    // Test-only fault: the batch ends with a statement that breaks a non-stock constraint.
+    await runInDurableObject(stub, (inst: CartDO) => {
+      inst.testFault = 'fail_batch';
+    });
+    const res = await checkout(user.token, checkoutBody(), 'fault-key-1');
+    const problem = await expectProblem(res, 500, 'internal_error');
+    expect(problem.detail).not.toMatch(/SQL|constraint|INSERT/i);
+    expect(await ordersOf(user.id)).toEqual([]);
+    expect(await db().select().from(idempotencyRecords).where(eq(idempotencyRecords.userId, user.id))).toEqual([]);
+    expect(await stockOf(p.id)).toBe(5);
+    expect((await cartItems(user.token)).map((i) => i.quantity)).toEqual([2]);
+    // Once the fault is gone the same key places the order: the failure was not remembered.
+    await runInDurableObject(stub, (inst: CartDO) => {
+      inst.testFault = null;
+    });
+    expect((await checkout(user.token, checkoutBody(), 'fault-key-1')).status).toBe(201);
+    expect(await stockOf(p.id)).toBe(3);
+  });
+});
+
+describe('checkout: Idempotency-Key', () => {
+  it('replays the same order for the same key and body, writing nothing', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 10 });
+    await addToCart(user.token, p.id, 2);
+    const first = await checkout(user.token, checkoutBody(), 'key-1');
+    expect(first.status).toBe(201);
+    const order = await json(first);
+    // The cart is refilled: a replay must still not order again.
+    await addToCart(user.token, p.id, 1);
+    // Same body with another key order and spacing: same fingerprint.
+    const sameBody = { payment_method: 'cod', shipping_address: { ...address() } };
+    const replay = await checkout(user.token, sameBody, 'key-1');
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect(await json(replay)).toEqual(order);
+    expect(await ordersOf(user.id)).toHaveLength(1);
+    expect(await stockOf(p.id)).toBe(8);
+    expect((await cartItems(user.token)).map((i) => i.quantity)).toEqual([1]);
+  });
+
+  it('answers 422 idempotency_key_reused for the same key with another body', async () => {
+    const user = await makeUser();
+    await addToCart(user.token, (await makeProduct()).id);
+    expect((await checkout(user.token, checkoutBody(), 'key-2')).status).toBe(201);
+    await addToCart(user.token, (await makeProduct()).id);
+    await expectProblem(await checkout(user.token, checkoutBody({ note: 'different' }), 'key-2'), 422, 'idempotency_key_reused');
+    expect(await ordersOf(user.id)).toHaveLength(1);
+  });
+
+  it('keys belong to one user: the same key for another user is a new order', async () => {
+    const [u1, u2] = [await makeUser(), await makeUser()];
+    for (const u of [u1, u2]) await addToCart(u.token, (await makeProduct()).id);
+    const o1 = await json(await checkout(u1.token, checkoutBody(), 'shared-key'));
+    const r2 = await checkout(u2.token, checkoutBody(), 'shared-key');
+    expect(r2.status).toBe(201);
+    expect(r2.headers.get('Idempotent-Replayed')).toBeNull();
+    expect((await json(r2)).id).not.toBe(o1.id);
+  });
+
+  it('writes the idempotency record in the checkout batch (the second guard)', async () => {
+    const user = await makeUser();
+    await addToCart(user.token, (await makeProduct()).id);
+    const order = await json(await checkout(user.token, checkoutBody(), 'key-3'));
+    const [rec] = await db().select().from(idempotencyRecords).where(eq(idempotencyRecords.userId, user.id));
+    expect(rec).toMatchObject({ key: 'key-3', orderId: order.id, fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(Date.parse(rec.expiresAt) - Date.parse(order.created_at)).toBe(24 * 3600 * 1000);
+  });
+
+  it('replays from D1 when the object forgot the key', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 10 });
+    await addToCart(user.token, p.id);
+    const order = await json(await checkout(user.token, checkoutBody(), 'key-4'));
+    await runInDurableObject(cartStub(user.id), (_inst, state) => {
+      state.storage.sql.exec('DELETE FROM idempotency_keys');
+    });
+    await addToCart(user.token, p.id);
+    const replay = await checkout(user.token, checkoutBody(), 'key-4');
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+    expect((await json(replay)).id).toBe(order.id);
+    expect(await ordersOf(user.id)).toHaveLength(1);
+    expect(await stockOf(p.id)).toBe(9);
+  });
+
+  it.each([['x'.repeat(256)], ['tab\there'], ['   ']])('refuses a bad key with 400 (%#)', async (key) => {
+    const user = await makeUser();
+    await addToCart(user.token, (await makeProduct()).id);
+    const res = await api('POST', '/api/v1/orders/', { token: user.token, body: checkoutBody(), headers: { 'Idempotency-Key': key } });
+    const body = await expectProblem(res, 400, 'validation_error');
+    expect(body.errors?.[0].field).toBe('Idempotency-Key');
+    expect(await ordersOf(user.id)).toEqual([]);
+  });
+});
+
+describe('orders: own list and detail', () => {
+  it('lists own orders newest first, paginated, with a status filter, in one D1 round trip', async () => {
+    const user = await makeUser();
+    const other = await makeUser();
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await addToCart(user.token, (await makeProduct()).id, i + 1);
+      ids.push((await json(await checkout(user.token))).id);
+    }
+    await addToCart(other.token, (await makeProduct()).id);
+    await checkout(other.token);
+    await api('POST', `/api/v1/orders/${ids[0]}/cancel/`, { token: user.token });
+
+    const res = await api('GET', '/api/v1/orders/?page_size=2', { token: user.token });
+    expect(d1Calls(res)).toBe(1);
+    const page1 = await json(res);
+    expect(page1.count).toBe(3);
+    expect(page1.results.map((o: any) => o.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.results[0].items).toHaveLength(1);
+    expect(page1.results[0].item_count).toBe(3);
+    expect(page1.next).toBe('https://api.test/api/v1/orders/?page_size=2&page=2');
+    const page2 = await json(await api('GET', page1.next.replace('https://api.test', ''), { token: user.token }));
+    expect(page2.results.map((o: any) => o.id)).toEqual([ids[0]]);
+    expect(page2.results[0].status_history.map((h: any) => h.status)).toEqual(['pending', 'cancelled']);
+
+    const cancelled = await json(await api('GET', '/api/v1/orders/?status=cancelled', { token: user.token }));
+    expect(cancelled.results.map((o: any) => o.id)).toEqual([ids[0]]);
+    await expectProblem(await api('GET', '/api/v1/orders/?status=lost', { token: user.token }), 400, 'validation_error');
+    await expectProblem(await api('GET', '/api/v1/orders/?page=9', { token: user.token }), 404, 'not_found');
+  });
+
+  it('answers 404 for another user’s order and for unknown ids', async () => {
+    const owner = await makeUser();
+    const stranger = await makeUser();
+    await addToCart(owner.token, (await makeProduct()).id);
+    const order = await json(await checkout(owner.token));
+    await expectProblem(await api('GET', `/api/v1/orders/${order.id}/`, { token: stranger.token }), 404, 'not_found');
+    await expectProblem(await api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: stranger.token }), 404, 'not_found');
+    await expectProblem(await api('GET', '/api/v1/orders/999999/', { token: owner.token }), 404, 'not_found');
+    expect((await json(await api('GET', '/api/v1/orders/', { token: stranger.token }))).count).toBe(0);
+  });
+
+  it('requires a token', async () => {
+    await expectProblem(await api('GET', '/api/v1/orders/'), 401, 'not_authenticated');
+    await expectProblem(await api('POST', '/api/v1/orders/', { body: checkoutBody() }), 401, 'not_authenticated');
+    await expectProblem(await api('GET', '/api/v1/orders/1/'), 401, 'not_authenticated');
+    await expectProblem(await api('POST', '/api/v1/orders/1/cancel/'), 401, 'not_authenticated');
+  });
+});
+
+describe('orders: cancel', () => {
+  it('cancels a pending order and restores its stock in the same batch', async () => {
+    const user = await makeUser();
+    const a = await makeProduct({ stock: 5 });
+    const b = await makeProduct({ stock: 5 });
+    await addToCart(user.token, a.id, 2);
+    await addToCart(user.token, b.id, 5);
+    const order = await json(await checkout(user.token));
+    expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([3, 0]);
+    const res = await api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: user.token });
+    expect(res.status).toBe(200);
+    expect(d1Calls(res)).toBe(2);
+    const cancelled = await json(res);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.status_history).toEqual([
+      { status: 'pending', at: order.created_at, by: user.id },
+      { status: 'cancelled', at: cancelled.updated_at, by: user.id },
+    ]);
+    expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([5, 5]);
+    expect(await json(await api('GET', `/api/v1/orders/${order.id}/`, { token: user.token }))).toEqual(cancelled);
+  });
+
+  it('refuses to cancel twice (409) and never restores stock twice, even concurrently', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 10 });
+    await addToCart(user.token, p.id, 4);
+    const order = await json(await checkout(user.token));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: user.token })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    for (const r of answers.filter((r) => r.status === 409)) await expectProblem(r, 409, 'invalid_status_transition');
+    expect(await stockOf(p.id)).toBe(10);
+    const history = await db().select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, order.id));
+    expect(history.map((h) => h.status)).toEqual(['pending', 'cancelled']);
+  });
+
+  it('refuses to cancel a shipped order', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 3 });
+    await addToCart(user.token, p.id, 1);
+    const order = await json(await checkout(user.token));
+    await db().update(orders).set({ status: 'shipped' }).where(eq(orders.id, order.id));
+    await expectProblem(await api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: user.token }), 409, 'invalid_status_transition');
+    expect(await stockOf(p.id)).toBe(2);
+    expect(await db().select().from(orderItems).where(eq(orderItems.orderId, order.id))).toHaveLength(1);
+  });
+});
