@@ -352,6 +352,22 @@ describe('admin products: delete', () => {
   });
 });
 
+describe('admin catalog in the OpenAPI document', () => {
+  it('describes every route with its body schema', async () => {
+    const paths = (await json(await api('GET', '/api/v1/openapi.json'))).paths;
+    expect(Object.keys(paths[`${A}/categories/`])).toEqual(['get', 'post']);
+    expect(Object.keys(paths[`${A}/categories/{id}/`])).toEqual(['get', 'put', 'patch', 'delete']);
+    expect(Object.keys(paths[`${A}/products/`])).toEqual(['get', 'post']);
+    expect(Object.keys(paths[`${A}/products/{id}/`])).toEqual(['get', 'put', 'patch', 'delete']);
+    const create = paths[`${A}/products/`].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(['name', 'price', 'stock']);
+    expect(Object.keys(paths[`${A}/products/{id}/`].delete.responses)).toEqual(expect.arrayContaining(['200', '204']));
+    expect(paths[`${A}/products/`].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['search', 'category', 'min_price', 'max_price', 'in_stock', 'ordering', 'page', 'page_size']),
+    );
+  });
+});
+
 describe('D1 foreign keys', () => {
   it('are enforced (reviews of a deleted product go with it)', async () => {
     const product = await makeProduct();

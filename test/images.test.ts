@@ -142,6 +142,19 @@ describe('image upload: the 5 MiB limit', () => {
   }, 10_000);
 });
 
+describe('image routes in the OpenAPI document', () => {
+  it('describe the upload as multipart/form-data with a binary file part', async () => {
+    const paths = (await json(await api('GET', '/api/v1/openapi.json'))).paths;
+    const upload = paths['/api/v1/admin/products/{id}/images/'].post;
+    const schema = upload.requestBody.content['multipart/form-data'].schema;
+    expect(schema.required).toEqual(['file']);
+    expect(schema.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '413', '415']));
+    expect(paths['/api/v1/admin/products/{id}/images/{image_id}/'].delete.responses['204']).toBeTruthy();
+    expect(paths['/api/v1/media/{key}'].get.responses['304']).toBeTruthy();
+  });
+});
+
 describe('image delete', () => {
   it('removes the row and the R2 object; 404 for another product’s image', async () => {
     const [product, other] = [await makeProduct(), await makeProduct()];
