@@ -1,10 +1,10 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogVersion } from '../src/catalog/catalog-version';
-import { orderItems, orders } from '../src/db/schema';
 import { UPLOAD_REQUEST_LIMIT } from '../src/media/images-admin.routes';
 import { GIF, imageForm, JPEG, PNG, pngOfSize, WEBP } from './fixtures/images';
-import { db, makeAdmin, makeProduct, makeUser, unique, type TestUser } from './helpers/factories';
+import { orderProduct } from './fixtures/catalog';
+import { makeAdmin, makeProduct, makeUser, type TestUser } from './helpers/factories';
 import { api, BASE, expectProblem, json } from './helpers/http';
 
 let admin: TestUser;
@@ -180,11 +180,7 @@ describe('image delete', () => {
   it('keeps the images of an archived product', async () => {
     const product = await makeProduct();
     const key = keyOf((await json(await upload(product.id, imageForm(WEBP)))).url);
-    const [order] = await db()
-      .insert(orders)
-      .values({ number: unique('ORD-'), userId: customer.id, paymentMethod: 'cod', subtotalCents: 1000, totalCents: 1000, shippingAddress: '{}' })
-      .returning();
-    await db().insert(orderItems).values({ orderId: order.id, productId: product.id, productName: product.name, sku: product.sku, unitPriceCents: 1000, quantity: 1, subtotalCents: 1000 });
+    await orderProduct(customer.id, product.id, product.sku);
     const res = await api('DELETE', `/api/v1/admin/products/${product.id}/`, { token: admin.token });
     expect(res.status).toBe(200);
     expect((await json(res)).images).toHaveLength(1);
