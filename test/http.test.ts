@@ -205,6 +205,25 @@ describe('CORS (CORS_ORIGINS=https://shop.example,https://admin.example)', () =>
   });
 });
 
+describe('request log', () => {
+  it('writes one JSON line per request with method, path, status, duration, request id and user id', async () => {
+    const lines = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const user = await makeUser();
+    const res = await callWithEnv({ ...env, LOG_LEVEL: 'info' }, '/api/v1/users/profile/?token=do-not-log', {
+      headers: { Authorization: `Bearer ${user.token}`, 'X-Request-Id': 'log-1' },
+    });
+    expect(res.status).toBe(200);
+    expect(lines).toHaveBeenCalledTimes(1);
+    const text = String(lines.mock.calls[0][0]);
+    expect(text).not.toContain('do-not-log');
+    expect(text).not.toContain(user.token);
+    expect(JSON.parse(text)).toEqual({
+      level: 'info', event: 'request', method: 'GET', path: '/api/v1/users/profile/', status: 200,
+      duration_ms: expect.any(Number), request_id: 'log-1', user_id: user.id, d1_calls: 1,
+    });
+  });
+});
+
 describe('configuration and unexpected errors', () => {
   it('answers 500 internal_error and logs the missing JWT_SECRET by name', async () => {
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});

@@ -119,6 +119,17 @@ describe('GET /api/v1/docs', () => {
       const html = await res.text();
       expect(html).toMatch(/^<!doctype html>/i);
       expect(html).toContain('/api/v1/openapi.json');
+      expect(html).toContain('<title>Edge Shop API');
     }
+  });
+
+  it('escapes the configured app name', async () => {
+    const ctx = createExecutionContext();
+    const fakeEnv = { ...env, APP_NAME: '<script>alert(1)</script>' } as unknown as typeof env;
+    const res = await buildApp().fetch(new Request(`${BASE}/api/v1/docs`), fakeEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    const html = await res.text();
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&#60;script&#62;alert(1)');
   });
 });

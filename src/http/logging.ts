@@ -51,7 +51,8 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
         level: 'info',
         event: 'request',
         method: c.req.method,
-        path: c.req.path,
+        // The path as sent (c.req.path drops the optional trailing slash); never the query, which may hold a token.
+        path: new URL(c.req.url).pathname,
         status: c.res.status,
         duration_ms: Date.now() - started,
         request_id: requestId,

@@ -55,11 +55,14 @@ systemRoutes.get(`${API}/health`, async (c) => {
 describe({ method: 'get', path: `${API}/openapi.json`, tag: 'System', summary: 'OpenAPI 3.1 document', responses: { 200: { description: 'The document' } } });
 systemRoutes.get(`${API}/openapi.json`, (c) => c.json(openApiDocument(c.get('config').appName)));
 
+/** APP_NAME is configuration, not code: it is escaped before it goes into the page. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
 describe({ method: 'get', path: `${API}/docs`, tag: 'System', summary: 'Interactive API documentation', responses: { 200: { description: 'HTML page' } } });
 systemRoutes.get(`${API}/docs`, (c) =>
   c.html(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${c.get('config').appName} — API docs</title></head>
+<title>${escapeHtml(c.get('config').appName)} — API docs</title></head>
 <body><script id="api-reference" data-url="${API}/openapi.json"></script>
 <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
 <noscript>The interactive docs need JavaScript. The raw document is at <a href="${API}/openapi.json">${API}/openapi.json</a>.</noscript>
