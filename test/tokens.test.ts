@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { refreshTokens, users } from '../src/db/schema';
 import { config, db, makeAdmin, makeUser, unique } from './helpers/factories';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
@@ -45,6 +45,30 @@ describe('POST /api/v1/token/', () => {
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(typeof claims.jti).toBe('string');
     expect((await profile(body.access)).status).toBe(200);
+  });
+
+  it('spends exactly one PBKDF2 derivation per login, right or wrong password', async () => {
+    const user = await makeUser();
+    const derive = vi.spyOn(crypto.subtle, 'deriveBits');
+    try {
+      await expectProblem(await login({ email: user.email, password: 'Wrong-password-1' }), 401, 'invalid_credentials');
+      expect(derive).toHaveBeenCalledTimes(1);
+      const res = await login({ email: user.email, password: user.password });
+      expect(res.status).toBe(200);
+      expect(derive).toHaveBeenCalledTimes(2);
+      // After a failure the success also resets the counter: still one write (a batch).
+      expect(d1Calls(res)).toBe(2);
+    } finally {
+      derive.mockRestore();
+    }
+  });
+
+  it('gives an admin an admin token that passes the admin guard', async () => {
+    const admin = await makeAdmin();
+    const { access } = await tokensFor(admin.email, admin.password);
+    expect(decodeJwt(access).role).toBe('admin');
+    const res = await api('GET', '/api/v1/admin/no-such-thing', { token: access });
+    await expectProblem(res, 404, 'not_found');
   });
 
   it('only stores a hash of the refresh token', async () => {
