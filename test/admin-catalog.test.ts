@@ -27,6 +27,14 @@ describe('admin catalog: auth boundaries', () => {
     await expectProblem(await api(method, path, { body, token: customer.token }), 403, 'permission_denied');
   });
 
+  it('answers 405 with Allow for a wrong method', async () => {
+    const res = await api('POST', `${A}/categories/1/`, as({ name: 'x' }));
+    await expectProblem(res, 405, 'method_not_allowed');
+    const allow = res.headers.get('Allow')?.split(', ') ?? [];
+    expect(allow).toEqual(expect.arrayContaining(['DELETE', 'GET', 'PATCH', 'PUT']));
+    expect(allow).not.toContain('POST');
+  });
+
   it('a customer cannot create anything', async () => {
     const name = unique('Forbidden ');
     await api('POST', `${A}/categories/`, { token: customer.token, body: { name } });

@@ -42,6 +42,15 @@ describe('admin products: create', () => {
     expect(slugs).toEqual([base, `${base}-2`, `${base}-3`]);
   });
 
+  it('gives concurrent creates of one name distinct slugs', async () => {
+    const name = unique('Rush ');
+    const results = await Promise.all(Array.from({ length: 5 }, () => api('POST', `${A}/products/`, as(newProduct({ name })))));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const slugs = await Promise.all(results.map(async (r) => (await json(r)).slug as string));
+    expect(new Set(slugs).size).toBe(5);
+    for (const slug of slugs) expect(slug.startsWith(name.toLowerCase().replace(/ /g, '-'))).toBe(true);
+  });
+
   it('accepts a JSON number price with at most two decimals, converted exactly', async () => {
     for (const [price, expected] of [[12.5, '12.50'], [0, '0.00'], [19.99, '19.99'], [1299.99, '1299.99'], ['7', '7.00'], [' 3.1 ', '3.10']] as const) {
       const res = await api('POST', `${A}/products/`, as(newProduct({ price })));
