@@ -21,6 +21,7 @@ describe('GET /api/v1/media/{key}', () => {
     expect(res.headers.get('Content-Type')).toBe('image/png');
     expect(res.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
     expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(res.headers.get('Content-Security-Policy')).toBe("default-src 'none'; sandbox");
     const etag = res.headers.get('ETag');
     expect(etag).toBe((await env.IMAGES.head(pngKey))?.httpEtag);
     expect(etag).toMatch(/^"[^"]+"$/);

@@ -34,8 +34,9 @@ mediaRoutes.get('/api/v1/media/:key', async (c) => {
   object.writeHttpMetadata(headers);
   headers.set('ETag', object.httpEtag);
   headers.set('Cache-Control', IMMUTABLE);
-  // Served bytes are images only; never let a browser sniff them into something else.
+  // Served bytes are images only: never let a browser sniff them into something else or run anything in them.
   headers.set('X-Content-Type-Options', 'nosniff');
+  headers.set('Content-Security-Policy', "default-src 'none'; sandbox");
   if (!('body' in object)) return new Response(null, { status: 304, headers });
   headers.set('Content-Length', String(object.size));
   return new Response(object.body, { headers });
