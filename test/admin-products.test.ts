@@ -196,6 +196,17 @@ describe('admin products: delete', () => {
     expect((await api('DELETE', `${A}/products/${product.id}/`, as())).status).toBe(200);
   });
 
+  it('is visible on the public (edge-cached) catalog as soon as the write has answered', async () => {
+    const product = await makeProduct({ priceCents: 1000 });
+    const path = `/api/v1/products/${product.id}/`;
+    expect((await json(await api('GET', path))).price).toBe('10.00');
+    expect((await json(await api('GET', path))).price).toBe('10.00');
+    await api('PATCH', `${A}/products/${product.id}/`, as({ price: '11.00' }));
+    expect((await json(await api('GET', path))).price).toBe('11.00');
+    await api('PATCH', `${A}/products/${product.id}/`, as({ is_active: false }));
+    await expectProblem(await api('GET', path), 404, 'not_found');
+  });
+
   it('bumps the catalog version on product writes', async () => {
     const v0 = await catalogVersion(env);
     const created = await json(await api('POST', `${A}/products/`, as(newProduct())));
