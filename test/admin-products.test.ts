@@ -170,6 +170,7 @@ describe('admin products: update', () => {
     const q = await expectProblem(await api('PATCH', `${A}/products/${a.id}/`, as({ category_id: 999999 })), 400, 'validation_error');
     expect(fieldsOf(q)).toEqual(['category_id']);
     await expectProblem(await api('PATCH', `${A}/products/999999/`, as({ stock: 1 })), 404, 'not_found');
+    await expectProblem(await api('PATCH', `${A}/products/999999/`, as({ category_id: 999999, sku: b.sku })), 404, 'not_found');
     await expectProblem(await api('PATCH', `${A}/products/${a.id}/`, as({ stock: -3 })), 400, 'validation_error');
   });
 });

@@ -36,10 +36,14 @@ export function firstFreeSlug(base: string, taken: Set<string>): string {
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-/** The checks every create/update needs, in one round trip. */
+/**
+ * The checks every create/update needs, in one round trip. `exceptId` is the product being updated: 404 when it
+ * is missing, and its own SKU is not a clash.
+ */
 async function preflight(db: Db, opts: { categoryId?: number | null; sku?: string; exceptId?: number; slugBase?: string }) {
   const base = opts.slugBase ?? '';
-  const [cats, skus, slugs] = await db.batch([
+  const [target, cats, skus, slugs] = await db.batch([
+    db.select({ id: products.id }).from(products).where(eq(products.id, opts.exceptId ?? 0)),
     db.select({ id: categories.id }).from(categories).where(eq(categories.id, opts.categoryId ?? 0)),
     db
       .select({ id: products.id })
@@ -52,6 +56,8 @@ async function preflight(db: Db, opts: { categoryId?: number | null; sku?: strin
       .where(or(eq(products.slug, base), and(gt(products.slug, `${base}-`), lt(products.slug, `${base}.`))))
       .limit(base ? 10_000 : 0),
   ]);
+  // An update of a missing product is a 404 whatever else is wrong with the body.
+  if (opts.exceptId !== undefined && target.length === 0) throw notFound('Product');
   if (opts.categoryId != null && cats.length === 0) throw unknownCategory();
   if (opts.sku !== undefined && skus.length > 0) throw skuConflict();
   return new Set(slugs.map((s) => s.slug));
