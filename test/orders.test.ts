@@ -147,8 +147,8 @@ describe('checkout: refusals', () => {
     await addToCart(user.token, p.id, 2);
     const stub = cartStub(user.id);
     // Test-only fault: the batch ends with a statement that breaks a non-stock constraint.
-    await runInDurableObject(stub, (inst: CartDO) => {
-      inst.testFault = 'fail_batch';
+    await runInDurableObject(stub, (inst) => {
+      (inst as CartDO).testFault = 'fail_batch';
     });
     const res = await checkout(user.token, checkoutBody(), 'fault-key-1');
     const problem = await expectProblem(res, 500, 'internal_error');
@@ -158,8 +158,8 @@ describe('checkout: refusals', () => {
     expect(await stockOf(p.id)).toBe(5);
     expect((await cartItems(user.token)).map((i) => i.quantity)).toEqual([2]);
     // Once the fault is gone the same key places the order: the failure was not remembered.
-    await runInDurableObject(stub, (inst: CartDO) => {
-      inst.testFault = null;
+    await runInDurableObject(stub, (inst) => {
+      (inst as CartDO).testFault = null;
     });
     expect((await checkout(user.token, checkoutBody(), 'fault-key-1')).status).toBe(201);
     expect(await stockOf(p.id)).toBe(3);
