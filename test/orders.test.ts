@@ -338,3 +338,22 @@ describe('orders: cancel', () => {
     expect(await db().select().from(orderItems).where(eq(orderItems.orderId, order.id))).toHaveLength(1);
   });
 });
+
+describe('orders: documentation', () => {
+  it('describes the cart, order and admin order routes in the OpenAPI document', async () => {
+    const doc = await json(await api('GET', '/api/v1/openapi.json'));
+    const paths = doc.paths as Record<string, Record<string, any>>;
+    expect(Object.keys(paths['/api/v1/cart/']).sort()).toEqual(['delete', 'get', 'post']);
+    expect(Object.keys(paths['/api/v1/cart/{item_id}/']).sort()).toEqual(['delete', 'patch', 'put']);
+    expect(Object.keys(paths['/api/v1/orders/']).sort()).toEqual(['get', 'post']);
+    expect(paths['/api/v1/orders/{id}/'].get).toBeDefined();
+    expect(paths['/api/v1/orders/{id}/cancel/'].post).toBeDefined();
+    expect(Object.keys(paths['/api/v1/admin/orders/{id}/']).sort()).toEqual(['delete', 'get', 'patch']);
+    const post = paths['/api/v1/orders/'].post;
+    expect(post.parameters.map((p: any) => p.name)).toContain('Idempotency-Key');
+    expect(post.requestBody.content['application/json'].schema.required).toEqual(['shipping_address', 'payment_method']);
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '409', '422']));
+    const adminQuery = paths['/api/v1/admin/orders/'].get.parameters.map((p: any) => p.name);
+    expect(adminQuery).toEqual(expect.arrayContaining(['status', 'user_id', 'created_after', 'created_before', 'search', 'page', 'page_size']));
+  });
+});
