@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: builds the Worker, seeds a fixed dataset into throwaway local state, starts the API twice
+ * (edge cache on / off) and the ceiling Worker with `wrangler dev`, runs every scenario with autocannon, prints
+ * the table and writes docs/BENCHMARKS.md. Everything it starts is stopped on success, failure and Ctrl-C.
+ * Options: see scripts/bench/options.mjs (`npm run bench -- --help`).
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { benchTokens, RouteMissing } from './bench/client.mjs';
+import { applyGroundTruth, groundTruthSql, lostUpdate, oversell } from './bench/correctness.mjs';
+import { seedSql } from './bench/dataset.mjs';
+import { bundleSize, environment } from './bench/environment.mjs';
+import { progressDone } from './bench/load.mjs';
+import { readOptions, USAGE } from './bench/options.mjs';
+import { pickPort, runWrangler, startWrangler, stopAll, stopGroup, tail, waitReady } from './bench/procs.mjs';
+import { consoleReport, d1Text, markdownReport } from './bench/report.mjs';
+import { ceilingEnd, ceilingStart, measured } from './bench/scenarios.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CONFIG = join(ROOT, 'wrangler.toml');
+const CEILING_CONFIG = join(ROOT, 'scripts/bench/ceiling/wrangler.toml');
+
+const byKey = Object.fromEntries([...measured, oversell, lostUpdate].map((s) => [s.key, s]));
+// State-changing scenarios come last, in an order where each one finds the carts it expects.
+const PLAN = [
+  ceilingStart,
+  ...['pbkdf2', 'list-cached', 'detail-cached', 'list-uncached', 'detail-uncached', 'filtered', 'token', 'checkout', 'oversell', 'lost-update', 'cart-add'].map((k) => byKey[k]),
+  ceilingEnd,
+];
+
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s`;
+const step = (text) => console.error(`${elapsed()}  ${text}`);
+
+let runDir;
+let keep = false;
+function removeRunDir() {
+  if (runDir && !keep) rmSync(runDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, async () => {
+    progressDone(`\nInterrupted (${signal}): stopping everything the benchmark started…`);
+    await stopAll();
+    removeRunDir();
+    process.exit(130);
+  });
+}
+
+/**
+ * The API's wrangler.toml for the benchmark servers: paths made absolute (the copy lives in the run directory,
+ * away from any .dev.vars) and rate limits raised, because every benchmark request comes from one address and
+ * LOGIN_RL counts every login attempt per address (20 a minute in production). The binding is still called.
+ */
+function writeBenchConfig(file) {
+  const abs = (_, key, value) => `${key}${JSON.stringify(resolve(ROOT, value))}`;
+  const text = readFileSync(CONFIG, 'utf8')
+    .replace(/^(\s*main\s*=\s*)"([^"]+)"/m, abs)
+    .replace(/^(\s*migrations_dir\s*=\s*)"([^"]+)"/gm, abs)
+    .replace(/(\[\[ratelimits\]\][^[]*?limit\s*=\s*)\d+/g, '$11000000');
+  writeFileSync(file, text);
+}
+
+function compatibilityDate() {
+  return /^\s*compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(CONFIG, 'utf8'))?.[1];
+}
+
+async function prepareState(dirs, logs) {
+  const log = (name) => ({ cwd: ROOT, logFile: join(logs, `${name}.log`) });
+  await Promise.all([
+    runWrangler(['deploy', '--dry-run', '--outdir', dirs.build, '-c', CONFIG], log('build')),
+    runWrangler(['deploy', '--dry-run', '--outdir', dirs.ceilingBuild, '-c', CEILING_CONFIG, '--compatibility-date', compatibilityDate()], log('build-ceiling')),
+    (async () => {
+      await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dirs.stateOn, '-c', CONFIG], log('migrate'));
+      const seedFile = join(runDir, 'seed.sql');
+      writeFileSync(seedFile, seedSql());
+      await runWrangler(['d1', 'execute', 'DB', '--local', '--persist-to', dirs.stateOn, '--file', seedFile, '-c', CONFIG], log('seed'));
+    })(),
+  ]);
+  // The cache-off server gets its own copy of the seeded state, so the two never share a SQLite file.
+  cpSync(dirs.stateOn, dirs.stateOff, { recursive: true });
+}
+
+async function startServers(dirs, logs, jwt) {
+  const taken = new Set();
+  const port = async (p) => {
+    const got = await pickPort(p, taken);
+    taken.add(got);
+    return got;
+  };
+  const ports = { on: await port(8788), off: await port(8789), ceiling: await port(8792) };
+  // wrangler dev also opens a devtools inspector (9229 by default): give each server a free one of its own.
+  const inspector = { on: await port(9331), off: await port(9332), ceiling: await port(9333) };
+
+  const common = (which) => ['--ip', '127.0.0.1', '--port', String(ports[which]), '--inspector-port', String(inspector[which]), '--log-level', 'error', '--show-interactive-dev-session=false'];
+  const api = (which, state) =>
+    startWrangler(
+      [
+        'dev', join(dirs.build, 'index.js'), '--no-bundle', '-c', dirs.config, ...common(which), '--persist-to', state,
+        '--var', `JWT_SECRET:${jwt.secret}`, '--var', `JWT_ISSUER:${jwt.issuer}`, '--var', `JWT_AUDIENCE:${jwt.audience}`,
+        '--var', 'LOG_LEVEL:error', '--var', `CATALOG_CACHE:${which}`,
+        // Tokens minted early must outlive a long run.
+        '--var', 'ACCESS_TOKEN_TTL_SECONDS:86400',
+      ],
+      { cwd: ROOT, logFile: join(logs, `api-cache-${which}.log`) },
+    );
+  const servers = {
+    on: api('on', dirs.stateOn),
+    off: api('off', dirs.stateOff),
+    ceiling: startWrangler(
+      ['dev', join(dirs.ceilingBuild, 'worker.js'), '--no-bundle', '-c', CEILING_CONFIG, ...common('ceiling'),
+        '--persist-to', dirs.stateCeiling, '--compatibility-date', compatibilityDate()],
+      { cwd: ROOT, logFile: join(logs, 'ceiling.log') },
+    ),
+  };
+  const urls = Object.fromEntries(Object.entries(ports).map(([k, p]) => [k, `http://127.0.0.1:${p}`]));
+  await Promise.all([
+    waitReady(servers.on, `${urls.on}/api/v1/health`),
+    waitReady(servers.off, `${urls.off}/api/v1/health`),
+    waitReady(servers.ceiling, `${urls.ceiling}/`),
+  ]);
+  return { servers, urls };
+}
+
+function rowLine(row) {
+  if (row.na) return `  ${row.label}: ${row.na}`;
+  if (row.kind === 'count') return `  ${row.label}: ${row.summary}`;
+  const statuses = row.errors ? ` (status ${Object.entries(row.statuses).map(([s, n]) => `${s}×${n}`).join(', ')}${row.timeouts ? `, ${row.timeouts} timeouts` : ''})` : '';
+  return `  ${row.label}: ${row.rps.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, ${row.errors} errors${statuses}, D1/req ${d1Text(row.d1)}`;
+}
+
+async function runPlan(ctx) {
+  const rows = [];
+  const plan = PLAN.filter((s) => !ctx.opts.only || ctx.opts.only.has(s.key));
+  for (const [i, scenario] of plan.entries()) {
+    console.error(`${elapsed()}  [${i + 1}/${plan.length}] ${scenario.label}`);
+    let row;
+    try {
+      row = await scenario.run(ctx);
+    } catch (e) {
+      const reason = e instanceof RouteMissing ? `n/a (${e.message})` : `n/a (failed: ${String(e.message).split('\n')[0]})`;
+      row = { key: scenario.key, label: scenario.label, server: scenario.server, kind: scenario.kind, na: reason };
+    }
+    progressDone(rowLine(row));
+    rows.push(row);
+  }
+  return rows;
+}
+
+async function readGroundTruth(stateOn, logs) {
+  const out = await runWrangler(['d1', 'execute', 'DB', '--local', '--persist-to', stateOn, '--command', groundTruthSql, '--json', '-c', CONFIG], {
+    cwd: ROOT,
+    logFile: join(logs, 'ground-truth.log'),
+  });
+  const json = JSON.parse(out.slice(out.indexOf('['), out.lastIndexOf(']') + 1));
+  return json[0]?.results?.[0];
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = readOptions();
+  } catch (e) {
+    console.error(`${e.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (opts.help) return console.log(USAGE);
+  keep = opts.keep;
+  const started = Date.now();
+  const env = environment(ROOT);
+  runDir = join(ROOT, '.bench', `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  const logs = join(runDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const dirs = {
+    build: join(runDir, 'build'),
+    ceilingBuild: join(runDir, 'ceiling-build'),
+    minified: join(runDir, 'minified'),
+    stateOn: join(runDir, 'state-cache-on'),
+    stateOff: join(runDir, 'state-cache-off'),
+    stateCeiling: join(runDir, 'state-ceiling'),
+    config: join(runDir, 'wrangler.bench.toml'),
+  };
+  writeBenchConfig(dirs.config);
+
+  let failed = false;
+  try {
+    step(`Building the Worker, applying migrations and seeding a fresh D1 under ${runDir.slice(ROOT.length + 1)}`);
+    await prepareState(dirs, logs);
+    step('Starting the API (edge cache on and off) and the ceiling Worker with wrangler dev');
+    // The minified build is only measured (bundle size); it runs while the servers start.
+    const minified = runWrangler(['deploy', '--dry-run', '--minify', '--outdir', dirs.minified, '-c', CONFIG], { cwd: ROOT, logFile: join(logs, 'minified.log') });
+    minified.catch(() => {});
+    // A secret of this run only: the benchmark can sign the access tokens its scenarios need.
+    const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'edge-shop-bench', audience: 'edge-shop-bench' };
+    const { servers, urls } = await startServers(dirs, logs, jwt);
+    step(`Running scenarios: ${opts.duration} s each, ${opts.connections} connections (API ${urls.on}, cache off ${urls.off}, ceiling ${urls.ceiling})`);
+    const ctx = {
+      opts,
+      urls,
+      tokensPromise: null,
+      tokens() {
+        return (this.tokensPromise ??= benchTokens(urls.on, jwt));
+      },
+    };
+    const rows = await runPlan(ctx);
+    const loadEnd = os.loadavg();
+    await Promise.all(Object.values(servers).map((s) => stopGroup(s)));
+
+    if (rows.some((r) => (r.key === 'oversell' || r.key === 'checkout') && !r.na)) {
+      let truth = null;
+      try {
+        truth = await readGroundTruth(dirs.stateOn, logs);
+      } catch (e) {
+        console.error(`Could not read D1 after the run: ${e.message}`);
+      }
+      applyGroundTruth(truth, rows);
+    }
+    let bundle = null;
+    try {
+      await minified;
+      bundle = bundleSize(dirs.minified);
+    } catch (e) {
+      console.error(`Bundle size not measured: ${e.message}`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`\n${consoleReport(rows, bundle)}\n`);
+    if (opts.write && !opts.only) {
+      writeFileSync(join(ROOT, 'docs/BENCHMARKS.md'), markdownReport({ env, opts, rows, bundle, seconds, loadEnd }));
+      console.error(`Wrote docs/BENCHMARKS.md (run took ${Math.round(seconds)} s).`);
+    } else {
+      console.error(`docs/BENCHMARKS.md left unchanged (${opts.only ? 'partial run' : '--no-write'}); run took ${Math.round(seconds)} s.`);
+    }
+    failed = rows.some((r) => r.kind === 'count' && !r.na && !r.pass);
+  } catch (e) {
+    failed = true;
+    progressDone();
+    console.error(`\nBenchmark failed: ${e.stack ?? e}`);
+    for (const name of ['api-cache-on', 'api-cache-off', 'ceiling']) {
+      const t = tail(join(logs, `${name}.log`), 15).trim();
+      if (t) console.error(`\n--- ${name}.log (last lines) ---\n${t}`);
+    }
+  } finally {
+    await stopAll();
+    removeRunDir();
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();
