@@ -218,3 +218,18 @@ describe('cart: security', () => {
     expect(rows).toEqual([{ id: line.id, quantity: 3 }]);
   });
 });
+
+describe('cart: limits', () => {
+  it('holds at most 100 different products', async () => {
+    const user = await makeUser();
+    const stub = env.CART.get(env.CART.idFromName(String(user.id)));
+    const { runInDurableObject } = await import('cloudflare:test');
+    // Fill the object directly (100 adds through HTTP would only slow the suite down).
+    await runInDurableObject(stub, (_inst, state) => {
+      for (let i = 1; i <= 100; i++) state.storage.sql.exec("INSERT INTO cart_lines (product_id, quantity, name, added_at) VALUES (?, 1, 'x', '')", 1_000_000 + i);
+    });
+    const p = await makeProduct();
+    const body = await expectProblem(await api('POST', '/api/v1/cart/', { token: user.token, body: { product_id: p.id } }), 400, 'validation_error');
+    expect(body.errors?.[0].field).toBe('product_id');
+  });
+});

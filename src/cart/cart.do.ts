@@ -21,7 +21,7 @@ import { placeOrder, type CheckoutFault } from '../orders/checkout.service';
 import type { OrderRecord } from '../orders/orders.queries';
 import type { CheckoutBody } from '../orders/orders.schemas';
 import { cartProduct, cartProducts, type CartProduct } from './cart-products';
-import { MAX_LINE_QUANTITY, shortLines, stockErrors } from './cart.model';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY, shortLines, stockErrors } from './cart.model';
 import * as store from './cart.store';
 
 export interface CartLineData {
@@ -121,6 +121,11 @@ export class CartDO extends DurableObject<Env> {
     if (wanted > MAX_LINE_QUANTITY) {
       return fail('validation_error', `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, counter.count, [
         { field: 'quantity', message: `the line would hold ${wanted} units; at most ${MAX_LINE_QUANTITY} are allowed` },
+      ]);
+    }
+    if (!existing && store.countLines(this.sql) >= MAX_CART_LINES) {
+      return fail('validation_error', `A cart holds at most ${MAX_CART_LINES} different products.`, counter.count, [
+        { field: 'product_id', message: `the cart already holds ${MAX_CART_LINES} different products` },
       ]);
     }
     const short = shortLines([{ productId, quantity: wanted }], () => product);

@@ -41,6 +41,10 @@ export function listLines(sql: SqlStorage): StoredLine[] {
   return sql.exec<LineRow>('SELECT id, product_id, quantity, name FROM cart_lines ORDER BY id').toArray().map(toLine);
 }
 
+export function countLines(sql: SqlStorage): number {
+  return sql.exec<{ n: number }>('SELECT count(*) AS n FROM cart_lines').one().n;
+}
+
 export function lineById(sql: SqlStorage, id: number): StoredLine | undefined {
   const rows = sql.exec<LineRow>('SELECT id, product_id, quantity, name FROM cart_lines WHERE id = ?', id).toArray();
   return rows[0] && toLine(rows[0]);
