@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { notFound } from '../errors';
+import { logError } from '../http/logging';
 import { describe } from '../http/openapi';
 import { pageOf, paginate } from '../http/pagination';
 import { jsonBody, params, query } from '../http/validate';
@@ -93,6 +94,6 @@ adminCatalogRoutes.delete(ONE, params(IdParam), async (c) => {
   await bumpCatalogVersion(c.env);
   if ('archived' in outcome) return c.json(answer(c, outcome.archived));
   // The rows are gone already; the files go last (an orphaned file is unreachable, a dangling row would not be).
-  await deleteImageObjects(c.env.IMAGES, outcome.deletedImageKeys);
+  await deleteImageObjects(c.env.IMAGES, outcome.deletedImageKeys, (err) => logError(c, 'r2_delete_failed', err));
   return c.body(null, 204);
 });

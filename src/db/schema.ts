@@ -109,6 +109,8 @@ export const products = sqliteTable(
     index('products_active_name_idx').on(t.isActive, t.name, t.id),
     index('products_active_rating_idx').on(t.isActive, t.ratingAvg, t.id),
     index('products_category_idx').on(t.categoryId, t.isActive, t.createdAt, t.id),
+    // The admin list (inactive included) in its default ordering.
+    index('products_created_idx').on(t.createdAt, t.id),
     index('products_stock_idx').on(t.stock),
     // Stock can never go below zero: a checkout batch that would oversell fails as a whole.
     check('stock_nonneg', sql`${t.stock} >= 0`),

@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { bumpCatalogVersion } from '../catalog/catalog-version';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { logError } from '../http/logging';
 import { describe } from '../http/openapi';
 import { params, parseOrThrow } from '../http/validate';
 import { MAX_IMAGE_BYTES } from './image-files';
@@ -73,6 +74,6 @@ adminImagesRoutes.delete(`${BASE}/:image_id{[0-9]+}`, params(ImageParams), async
   const key = await deleteImageRow(c.get('db'), id, image_id);
   await bumpCatalogVersion(c.env);
   // The row is gone first: from now on nothing links to the file, so removing it cannot break a page.
-  await deleteImageObjects(c.env.IMAGES, [key]);
+  await deleteImageObjects(c.env.IMAGES, [key], (err) => logError(c, 'r2_delete_failed', err));
   return c.body(null, 204);
 });

@@ -79,7 +79,15 @@ export async function deleteImageRow(db: Db, productId: number, imageId: number)
   return row.key;
 }
 
-/** Deletes R2 objects (R2 takes up to 1000 keys per call). */
-export async function deleteImageObjects(bucket: R2Bucket, keys: string[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
+/**
+ * Deletes R2 objects (R2 takes up to 1000 keys per call). Called after the rows are gone and the write has
+ * committed, so a failure here must not turn the answer into an error: the orphaned objects are unreachable
+ * (no row links to them) and are only reported through `onError`.
+ */
+export async function deleteImageObjects(bucket: R2Bucket, keys: string[], onError: (err: unknown) => void): Promise<void> {
+  try {
+    for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000));
+  } catch (err) {
+    onError(err);
+  }
 }
