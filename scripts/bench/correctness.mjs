@@ -34,7 +34,7 @@ export const oversell = {
       await requireRoute(base, m, p);
     const tokens = await ctx.tokens();
     // Every buyer's cart holds exactly one unit of the scarce product.
-    await mapLimit(tokens, 16, async (token) => {
+    await mapLimit(tokens, 32, async (token) => {
       await must('empty cart', base, 'DELETE', '/api/v1/cart/', { token });
       await must('fill cart', base, 'POST', '/api/v1/cart/', { token, body: { product_id: OVERSELL_ID, quantity: 1 } });
     });

@@ -3,7 +3,7 @@
  * 1,000 active products (2 images each), 200 customers sharing one known password. Everything is a pure
  * function of the product/user number, so every run (and every machine) benchmarks the same catalog.
  */
-import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { hashPassword } from '../lib/password.mjs';
 
 export const CATEGORY_COUNT = 10;
 export const PRODUCT_COUNT = 1000;
@@ -29,13 +29,6 @@ export const stockedProducts = () => {
   return ids;
 };
 
-/** The password hash format of src/users/password.ts: PBKDF2-SHA256, 100,000 iterations, 32-byte key. */
-export function hashPassword(password) {
-  const salt = randomBytes(16);
-  const hash = pbkdf2Sync(password, salt, 100_000, 32, 'sha256');
-  return `pbkdf2_sha256$100000$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 const iso = (ms) => new Date(ms).toISOString();
 const BASE = Date.parse('2026-01-01T00:00:00.000Z');
@@ -53,6 +46,7 @@ function rowsInChunks(prefix, rows, size = 250) {
 }
 
 export function seedSql() {
+  // One hash (src/users/password.ts format, via scripts/lib) shared by every bench user: hashing is slow by design.
   const hash = hashPassword(PASSWORD);
   const stmts = [];
   const cats = [];

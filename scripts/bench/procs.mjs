@@ -7,18 +7,13 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import { OFFLINE_ENV } from '../lib/wrangler.mjs';
 
 const require = createRequire(import.meta.url);
 export const WRANGLER_BIN = require.resolve('wrangler/bin/wrangler.js');
 
-/** Offline, quiet wrangler: no Request.cf fetch (3 s timeout offline), no telemetry, no colours in log files. */
-export const WRANGLER_ENV = {
-  ...process.env,
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  WRANGLER_SEND_METRICS: 'false',
-  FORCE_COLOR: '0',
-  NO_COLOR: '1',
-};
+/** Offline wrangler (no Request.cf fetch, which times out offline; no telemetry), without colours in log files. */
+export const WRANGLER_ENV = { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: '0', NO_COLOR: '1' };
 
 /** pid of each live process group leader → its handle. */
 const groups = new Map();

@@ -121,7 +121,7 @@ requests per second: absolute numbers move with the machine and its load, ratios
 - Mode: ${opts.quick ? '`--quick` (smoke run: short scenarios, noisier numbers)' : 'full'}; ${opts.duration} s per timed scenario, ${opts.connections} connections (autocannon); whole run ${Math.round(seconds)} s
 - Versions: Node ${env.versions.node}, wrangler ${env.versions.wrangler}, workerd ${env.versions.workerd}, miniflare ${env.versions.miniflare}, autocannon ${env.versions.autocannon}
 - Machine: ${m.cores} cores (${m.model}), ${m.memoryGiB} GiB RAM, ${m.os}; load average (1/5/15 min) ${load(m.loadStart)} at the start, ${load(loadEnd)} at the end
-- Ceiling: ${ceilings.join(' and ')} req/s (start and end of the run); ratios use their mean, ${fmt(ceiling)} req/s
+- Ceiling: ${ceilings.length > 1 ? `${ceilings.join(' and ')} req/s (start and end of the run); ratios use their mean, ${fmt(ceiling)} req/s` : `${ceilings[0] ?? '–'} req/s (measured once, at the start)`}
 
 ## Results
 
@@ -150,10 +150,12 @@ ${bundle ? `\`wrangler deploy --dry-run --minify\`: **${kib(bundle.gzip)} gzip**
   (\`scripts/bench/ceiling/\`) on the same workerd and compatibility date.
 - Dataset: 10 categories, 1,000 active products (2 images each, every 20th sold out, one with stock 10 for
   \`oversell\`), 200 customers sharing one PBKDF2 password hash.
-- Cached scenarios request every URL they use once before the timed part; every timed scenario gets a short
-  warm-up except checkout, which runs exactly one request per prepared cart.
-- Cart add and checkout rotate through the 200 users so consecutive requests belong to different users; their
-  access tokens come from the token scenario (missing ones are minted before the timed part).
+- Cached scenarios request every URL they use once first. Each timed scenario is one closed loop whose first
+  ${opts.quick ? 1 : 2} s only warm up; rate, latencies, errors and D1 round trips come from the answers completed after that.
+  Checkout runs exactly one request per prepared cart (no warm-up) and its rate is taken up to its last answer.
+- Cart add and checkout rotate through the 200 users, so consecutive requests belong to different users. Their
+  access tokens are signed with the run's own JWT secret (the API verifies them as usual); the servers' login rate
+  limit is raised because every request comes from one address.
 - \`oversell\` and \`lost_update\` fire all their requests at once; their final stock and order counts are read
   from D1 after the servers stop.
 `;

@@ -27,14 +27,9 @@ const filteredPath = (i) => {
 };
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 
-/**
- * Short unmeasured run first, so JIT, connection pools and isolates are warm. Cached scenarios first request
- * each of their `keys` distinct URLs once, so the timed part starts with every entry in the edge cache.
- */
-async function warmUp(ctx, label, baseUrl, make, keys) {
-  const common = { label: `${label} (warm-up)`, baseUrl, make, connections: ctx.opts.connections };
-  if (keys) await runLoad({ ...common, amount: keys });
-  await runLoad({ ...common, duration: ctx.opts.quick ? 1 : 2 });
+/** Cached scenarios first request each of their `keys` distinct URLs once: the timed part starts with a full cache. */
+async function fillCache(ctx, label, baseUrl, make, keys) {
+  await runLoad({ label: `${label} (filling the cache)`, baseUrl, make, connections: ctx.opts.connections, amount: keys });
 }
 
 function loadScenario({ key, label, server, note, make, warm = true, keys = 0, routes = [], prepare }) {
@@ -48,15 +43,16 @@ function loadScenario({ key, label, server, note, make, warm = true, keys = 0, r
       for (const [method, path] of routes) await requireRoute(baseUrl, method, path);
       const prep = prepare ? await prepare(ctx, baseUrl) : {};
       const build = (i) => make(i, prep);
-      if (warm) await warmUp(ctx, label, baseUrl, build, keys);
-      const amount = prep.amount;
+      if (keys) await fillCache(ctx, label, baseUrl, build, keys);
       const res = await runLoad({
         label,
         baseUrl,
         make: build,
         connections: ctx.opts.connections,
         duration: ctx.opts.duration,
-        amount,
+        // JIT, connections and isolates warm up in the first seconds of the same closed loop, outside the window.
+        warmup: warm ? (ctx.opts.quick ? 1 : 2) : 0,
+        amount: prep.amount,
       });
       return { key, label, server, kind: 'load', note: typeof note === 'function' ? note(prep) : note, ...res };
     },
@@ -128,7 +124,7 @@ export const measured = [
     prepare: async (ctx, base) => {
       const tokens = await ctx.tokens();
       const stocked = stockedProducts();
-      await mapLimit(tokens, 16, async (token, u) => {
+      await mapLimit(tokens, 32, async (token, u) => {
         await must('empty cart', base, 'DELETE', '/api/v1/cart/', { token });
         for (const k of [0, 1]) {
           const product_id = stocked[(2 * u + k) % stocked.length];
