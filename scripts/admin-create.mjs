@@ -16,7 +16,8 @@ const USAGE = `Usage: npm run admin:create -- --email EMAIL --password PASSWORD 
 Creates an admin, or promotes an existing user to admin and sets the given password.
   --remote            the deployed D1 (needs \`wrangler login\` and the real database_id in wrangler.toml)
   --persist-to DIR    local state directory, as given to \`wrangler dev --persist-to\`
-Password rules: 8–128 characters, not entirely numeric, not the same as the email.`;
+Password rules: 8–128 characters, not entirely numeric, not the same as the email.
+(With npm, options go after \`--\`: npm run admin:create -- --email ops@example.com --password '…')`;
 
 const args = parseCli(
   process.argv.slice(2),

@@ -3,24 +3,37 @@
  * npm run dev — one command from a fresh clone to a running API:
  *   1. creates .dev.vars with a random JWT_SECRET when missing,
  *   2. applies the D1 migrations to the local database,
- *   3. seeds the demo catalog when the catalog is empty (first start only),
- *   4. makes sure the demo admin exists and prints its credentials,
+ *   3. seeds the demo catalog on the first start and makes sure the demo admin exists (dev-setup.mjs),
+ *   4. prints the demo admin's credentials,
  *   5. runs `wrangler dev` (port 8787 unless --port is given), forwarding signals and its exit code.
  * Extra arguments go to `wrangler dev`: `npm run dev -- --port 9000`.
  */
-import { optionValue, hasFlag } from './lib/args.mjs';
-import { DEMO_ADMIN, ensureDemoAdmin } from './lib/admin.mjs';
-import { DEFAULT_SEED, generateCatalog } from './lib/catalog.mjs';
+import { spawn } from 'node:child_process';
+import { hasFlag, optionValue } from './lib/args.mjs';
+import { DEMO_ADMIN } from './lib/admin.mjs';
 import { ensureDevVars } from './lib/dev-vars.mjs';
-import { withPlatform } from './lib/platform.mjs';
-import { markSeeded, seedCatalog, shouldAutoSeed } from './lib/seed-catalog.mjs';
-import { fail, spawnWrangler, wranglerOrExit } from './lib/wrangler.mjs';
+import { ROOT, fail, spawnWrangler, wranglerOrExit } from './lib/wrangler.mjs';
 
 const DEFAULT_PORT = '8787';
 const extra = process.argv.slice(2);
 const port = optionValue(extra, '--port') ?? DEFAULT_PORT;
 const persistTo = optionValue(extra, '--persist-to');
 const step = (text) => console.log(`▸ ${text}`);
+
+// The child in the foreground (setup, then wrangler dev) receives the signals this process gets.
+let current;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (current && current.exitCode === null) current.kill(signal);
+    else process.exit(1);
+  });
+}
+const spawnNode = (args) => spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+const runChild = (child) =>
+  new Promise((resolve) => {
+    current = child;
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 
 // 1. Local secrets.
 const vars = ensureDevVars();
@@ -36,35 +49,17 @@ const migrateOut = await wranglerOrExit(
 const applied = migrateOut.match(/(\d+) commands? executed/);
 step(applied ? 'migrations applied' : 'migrations up to date');
 
-// 3 + 4. Demo data through the same local storage wrangler dev uses.
-let adminState;
-try {
-  adminState = await withPlatform(
-    async (env) => {
-      const catalog = generateCatalog({ seed: DEFAULT_SEED });
-      if (await shouldAutoSeed(env.DB, persistTo, catalog.categories.map((c) => c.slug))) {
-        step('first start: seeding the demo catalog…');
-        const started = Date.now();
-        const c = await seedCatalog(env, catalog, { log: console.log });
-        markSeeded(persistTo, c);
-        step(`seeded ${c.categories} categories, ${c.products} products, ${c.images} images, ${c.reviews} reviews in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-      } else {
-        step('catalog already loaded: not seeding (`npm run db:seed` reloads the demo catalog)');
-      }
-      return ensureDemoAdmin(env.DB);
-    },
-    { persistTo },
-  );
-} catch (e) {
-  fail(`Preparing the local database failed: ${e.stack ?? e.message}`);
-}
+// 3 + 4. Demo data, in a child process: importing wrangler (getPlatformProxy) installs signal handlers that
+// call process.exit(), which would stop this process from forwarding Ctrl-C/SIGTERM to wrangler dev later.
+const setup = await runChild(spawnNode(['scripts/dev-setup.mjs', ...(persistTo ? ['--persist-to', persistTo] : [])]));
+if (setup !== 0) fail('Preparing the local database failed (see above).');
 
 const base = `http://localhost:${port}/api/v1/`;
 const banner = [
   '',
   '┌─ Demo admin ' + '─'.repeat(50),
   `│  email:    ${DEMO_ADMIN.email}`,
-  `│  password: ${DEMO_ADMIN.password}${adminState === 'ok' ? '' : `   (${adminState})`}`,
+  `│  password: ${DEMO_ADMIN.password}`,
   `│  API:      ${base}   docs: ${base}docs`,
   '└' + '─'.repeat(63),
   '',
@@ -75,13 +70,8 @@ console.log(banner);
 step(`starting wrangler dev on port ${port}…`);
 const devArgs = ['dev', ...(hasFlag(extra, '--port') ? [] : ['--port', DEFAULT_PORT]), ...extra];
 const child = spawnWrangler(devArgs);
-
-// Ctrl-C in a terminal reaches both processes; forwarding covers SIGTERM from process managers and CI.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    if (child.exitCode === null) child.kill(signal);
-  });
-}
+// Ctrl-C in a terminal reaches every process of the group; forwarding covers SIGTERM from process managers.
+current = child;
 
 // Once the server answers, repeat where it is and who the admin is (wrangler's start-up output scrolls past the banner).
 let ready = false;

@@ -36,8 +36,8 @@ try {
   );
   markSeeded(args['persist-to'], counts);
   console.log(`✔ demo catalog loaded in ${((Date.now() - started) / 1000).toFixed(1)}s: ${counts.categories} categories, ${counts.products} products, ${counts.images} images, ${counts.reviews} reviews.`);
-  console.log('  Note: a dev server that is already running may serve cached catalog pages until their cache entries expire;');
-  console.log('  restart it (or make any admin catalog change) to see the reloaded data at once.');
+  console.log('  Note: a dev server that is already running may serve cached catalog pages for up to 10 seconds (the edge');
+  console.log('  cache TTL); any admin catalog change, or a restart, makes it serve the reloaded data at once.');
 } catch (e) {
   fail(`Seeding failed: ${e.message}`);
 }
