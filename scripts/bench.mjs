@@ -246,12 +246,14 @@ async function main() {
     const seconds = (Date.now() - started) / 1000;
     console.log(`\n${consoleReport(rows, bundle)}\n`);
     if (opts.write && !opts.only) {
+      mkdirSync(join(ROOT, 'docs'), { recursive: true });
       writeFileSync(join(ROOT, 'docs/BENCHMARKS.md'), markdownReport({ env, opts, rows, bundle, seconds, loadEnd }));
       console.error(`Wrote docs/BENCHMARKS.md (run took ${Math.round(seconds)} s).`);
     } else {
       console.error(`docs/BENCHMARKS.md left unchanged (${opts.only ? 'partial run' : '--no-write'}); run took ${Math.round(seconds)} s.`);
     }
     failed = rows.some((r) => r.kind === 'count' && !r.na && !r.pass);
+    if (failed) console.error('Exit status 1: a correctness scenario (oversell or lost_update) did not give the exact expected count.');
   } catch (e) {
     failed = true;
     progressDone();
