@@ -18,17 +18,22 @@ const DEFAULT_PORT = '8787';
 const extra = process.argv.slice(2);
 const port = optionValue(extra, '--port') ?? DEFAULT_PORT;
 const persistTo = optionValue(extra, '--persist-to');
+const persistArgs = persistTo ? ['--persist-to', persistTo] : [];
 const step = (text) => console.log(`▸ ${text}`);
 
 // The child in the foreground (setup, then wrangler dev) receives the signals this process gets.
 let current;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    if (current && current.exitCode === null) current.kill(signal);
-    else process.exit(1);
-  });
-}
-const spawnNode = (args) => spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+const stop = (signal) => {
+  if (current && current.exitCode === null) current.kill(signal);
+  else process.exit(1);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+
+// `npm run dev` runs this script under `sh -c`, and a SIGTERM sent to npm stops npm and sh without reaching us:
+// when our parent goes away, shut wrangler dev down too instead of leaving it holding the port.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop('SIGTERM'), 1000).unref();
+
 const runChild = (child) =>
   new Promise((resolve) => {
     current = child;
@@ -39,56 +44,52 @@ const runChild = (child) =>
 const vars = ensureDevVars();
 if (vars !== 'kept') step(`${vars} .dev.vars with a random JWT_SECRET`);
 
-// 2. Migrations (non-interactive; wrangler's table is shown only when something fails).
+// 2. Migrations (non-interactive; wrangler's own output is shown only when something fails).
 step('applying migrations…');
-const migrateOut = await wranglerOrExit(
-  ['d1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])],
-  'Applying migrations',
-  { interactive: false, capture: true },
-);
-const applied = migrateOut.match(/(\d+) commands? executed/);
-step(applied ? 'migrations applied' : 'migrations up to date');
+const migrateOut = await wranglerOrExit(['d1', 'migrations', 'apply', 'DB', '--local', ...persistArgs], 'Applying migrations', {
+  interactive: false,
+  capture: true,
+});
+step(/commands? executed/.test(migrateOut) ? 'migrations applied' : 'migrations up to date');
 
-// 3 + 4. Demo data, in a child process: importing wrangler (getPlatformProxy) installs signal handlers that
-// call process.exit(), which would stop this process from forwarding Ctrl-C/SIGTERM to wrangler dev later.
-const setup = await runChild(spawnNode(['scripts/dev-setup.mjs', ...(persistTo ? ['--persist-to', persistTo] : [])]));
-if (setup !== 0) fail('Preparing the local database failed (see above).');
+// 3. Demo data, in a child process: importing wrangler (getPlatformProxy) installs signal handlers that call
+// process.exit(), which would keep this process from forwarding Ctrl-C/SIGTERM to wrangler dev later.
+const setup = spawn(process.execPath, ['scripts/dev-setup.mjs', ...persistArgs], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+if ((await runChild(setup)) !== 0) fail('Preparing the local database failed (see above).');
 
+// 4. Credentials, before wrangler's start-up output and again once the server answers.
 const base = `http://localhost:${port}/api/v1/`;
-const banner = [
-  '',
-  '┌─ Demo admin ' + '─'.repeat(50),
-  `│  email:    ${DEMO_ADMIN.email}`,
-  `│  password: ${DEMO_ADMIN.password}`,
-  `│  API:      ${base}   docs: ${base}docs`,
-  '└' + '─'.repeat(63),
-  '',
-].join('\n');
-console.log(banner);
+console.log(
+  [
+    '',
+    `┌─ Demo admin ${'─'.repeat(50)}`,
+    `│  email:    ${DEMO_ADMIN.email}`,
+    `│  password: ${DEMO_ADMIN.password}`,
+    `│  API:      ${base}   docs: ${base}docs`,
+    `└${'─'.repeat(63)}`,
+    '',
+  ].join('\n'),
+);
 
-// 5. wrangler dev, in the foreground.
+// 5. wrangler dev, in the foreground (Ctrl-C in a terminal reaches every process of the group anyway).
 step(`starting wrangler dev on port ${port}…`);
-const devArgs = ['dev', ...(hasFlag(extra, '--port') ? [] : ['--port', DEFAULT_PORT]), ...extra];
-const child = spawnWrangler(devArgs);
-// Ctrl-C in a terminal reaches every process of the group; forwarding covers SIGTERM from process managers.
+const child = spawnWrangler(['dev', ...(hasFlag(extra, '--port') ? [] : ['--port', DEFAULT_PORT]), ...extra]);
 current = child;
 
-// Once the server answers, repeat where it is and who the admin is (wrangler's start-up output scrolls past the banner).
-let ready = false;
-const poll = setInterval(async () => {
+const deadline = Date.now() + 120_000;
+let poll;
+const waitReady = async () => {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-    if (ready || !res.ok) return;
-    ready = true;
-    clearInterval(poll);
-    console.log(`\n✔ API ready at ${base} — demo admin ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}\n`);
+    if (res.ok) return console.log(`\n✔ API ready at ${base} — demo admin ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}\n`);
   } catch {
     // not listening yet
   }
-}, 500);
-setTimeout(() => clearInterval(poll), 120_000).unref();
+  if (Date.now() < deadline) poll = setTimeout(waitReady, 500);
+};
+poll = setTimeout(waitReady, 1000);
 
 child.on('exit', (code, signal) => {
-  clearInterval(poll);
+  clearTimeout(poll);
   process.exit(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1));
 });

@@ -11,7 +11,7 @@ import { statePath } from './args.mjs';
 import { REVIEWERS } from './catalog-data.mjs';
 import { generateReviews } from './catalog.mjs';
 import { hashPassword } from './password.mjs';
-import { batchAll } from './platform.mjs';
+import { batchAll, insertMany } from './platform.mjs';
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
@@ -19,21 +19,29 @@ const UPSERT_CATEGORY = `INSERT INTO categories (name, slug, description) VALUES
 ON CONFLICT(slug) DO UPDATE SET name = excluded.name, description = excluded.description, updated_at = ${NOW}
 RETURNING id, slug`;
 
-const UPSERT_PRODUCT = `INSERT INTO products (name, slug, sku, description, price_cents, currency, stock, category_id, is_active, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, 'usd', ?6, ?7, 1, ?8, ?8)
-ON CONFLICT(sku) DO UPDATE SET name = excluded.name, slug = excluded.slug, description = excluded.description,
+const PRODUCTS = {
+  head: 'INSERT INTO products (name, slug, sku, description, price_cents, currency, stock, category_id, is_active, created_at, updated_at)',
+  tuple: "(?, ?, ?, ?, ?, 'usd', ?, ?, 1, ?, ?)",
+  tail: `ON CONFLICT(sku) DO UPDATE SET name = excluded.name, slug = excluded.slug, description = excluded.description,
   price_cents = excluded.price_cents, stock = excluded.stock, category_id = excluded.category_id, is_active = 1, updated_at = ${NOW}
-RETURNING id, sku`;
+  RETURNING id, sku`,
+};
 
-const UPSERT_IMAGE = `INSERT INTO product_images (product_id, key, content_type, size, alt, position) VALUES (?1, ?2, 'image/png', ?3, ?4, ?5)
-ON CONFLICT(key) DO UPDATE SET product_id = excluded.product_id, content_type = excluded.content_type, size = excluded.size,
-  alt = excluded.alt, position = excluded.position`;
+const IMAGES = {
+  head: 'INSERT INTO product_images (product_id, key, content_type, size, alt, position)',
+  tuple: "(?, ?, 'image/png', ?, ?, ?)",
+  tail: `ON CONFLICT(key) DO UPDATE SET product_id = excluded.product_id, content_type = excluded.content_type,
+  size = excluded.size, alt = excluded.alt, position = excluded.position`,
+};
 
 const INSERT_REVIEWER = `INSERT INTO users (email, password_hash, first_name, last_name, role) VALUES (?1, ?2, ?3, ?4, 'customer')
 ON CONFLICT(email) DO NOTHING`;
 
-const UPSERT_REVIEW = `INSERT INTO reviews (product_id, user_id, rating, comment, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-ON CONFLICT(product_id, user_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment`;
+const REVIEWS = {
+  head: 'INSERT INTO reviews (product_id, user_id, rating, comment, created_at, updated_at)',
+  tuple: '(?, ?, ?, ?, ?, ?)',
+  tail: 'ON CONFLICT(product_id, user_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment',
+};
 
 // Aggregates recomputed from the reviews table for every product: always consistent, whatever was there before.
 const REFRESH_RATINGS = `UPDATE products SET
@@ -52,9 +60,9 @@ async function eachLimited(items, limit, task) {
 
 async function writeImages(env, products, productIds) {
   const all = products.flatMap((p) => p.images.map((img) => ({ ...img, productId: productIds.get(p.sku) })));
-  await eachLimited(all, 16, (img) => env.IMAGES.put(img.key, img.bytes, { httpMetadata: { contentType: 'image/png' } }));
+  await eachLimited(all, 32, (img) => env.IMAGES.put(img.key, img.bytes, { httpMetadata: { contentType: 'image/png' } }));
   const db = env.DB;
-  await batchAll(db, all.map((img) => db.prepare(UPSERT_IMAGE).bind(img.productId, img.key, img.bytes.length, img.alt, img.position)));
+  await batchAll(db, insertMany(db, { ...IMAGES, rows: all.map((img) => [img.productId, img.key, img.bytes.length, img.alt, img.position]) }));
   return all.length;
 }
 
@@ -67,10 +75,8 @@ async function writeReviews(db, products, productIds, seed) {
     .all();
   const userIds = new Map(results.map((r) => [r.email, r.id]));
   const reviews = generateReviews(products, { seed });
-  await batchAll(db, [
-    ...reviews.map((r) => db.prepare(UPSERT_REVIEW).bind(productIds.get(r.sku), userIds.get(r.email), r.rating, r.comment, r.createdAt)),
-    db.prepare(REFRESH_RATINGS),
-  ]);
+  const rows = reviews.map((r) => [productIds.get(r.sku), userIds.get(r.email), r.rating, r.comment, r.createdAt, r.createdAt]);
+  await batchAll(db, [...insertMany(db, { ...REVIEWS, rows }), db.prepare(REFRESH_RATINGS)]);
   return reviews.length;
 }
 
@@ -85,13 +91,9 @@ export async function seedCatalog(env, catalog, { images = true, reviews = true,
   const categoryIds = new Map(categoryRows.map((r) => [r.results[0].slug, r.results[0].id]));
   log(`  ${catalog.categories.length} categories`);
 
-  const productRows = await batchAll(
-    db,
-    catalog.products.map((p) =>
-      db.prepare(UPSERT_PRODUCT).bind(p.name, p.slug, p.sku, p.description, p.priceCents, p.stock, categoryIds.get(p.categorySlug) ?? null, p.createdAt),
-    ),
-  );
-  const productIds = new Map(productRows.map((r) => [r.results[0].sku, r.results[0].id]));
+  const rows = catalog.products.map((p) => [p.name, p.slug, p.sku, p.description, p.priceCents, p.stock, categoryIds.get(p.categorySlug) ?? null, p.createdAt, p.createdAt]);
+  const productRows = await batchAll(db, insertMany(db, { ...PRODUCTS, rows }));
+  const productIds = new Map(productRows.flatMap((r) => r.results).map((row) => [row.sku, row.id]));
   log(`  ${catalog.products.length} products`);
 
   const counts = { categories: catalog.categories.length, products: catalog.products.length, images: 0, reviews: 0 };
