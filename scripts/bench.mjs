@@ -219,6 +219,8 @@ async function main() {
       opts,
       urls,
       tokensPromise: null,
+      // Set by every scenario that changes carts, so later ones know to empty carts first.
+      cartsTouched: false,
       tokens() {
         return (this.tokensPromise ??= benchTokens(urls.on, jwt));
       },

@@ -9,6 +9,10 @@ import { SHIPPING_ADDRESS } from './scenarios.mjs';
 
 const LOST_UPDATE_ADDS = 100;
 
+/** `api` that reports a request that failed or timed out as a status instead of throwing. */
+const attempt = (...args) =>
+  api(...args).catch((e) => ({ status: e?.name === 'TimeoutError' || /timeout|aborted/i.test(String(e?.message)) ? 'timeout' : 'socket error' }));
+
 const tally = (responses) => {
   const byStatus = {};
   for (const r of responses) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
@@ -33,6 +37,7 @@ export const oversell = {
     ])
       await requireRoute(base, m, p);
     const tokens = await ctx.tokens();
+    ctx.cartsTouched = true;
     // Every buyer's cart holds exactly one unit of the scarce product.
     await mapLimit(tokens, 32, async (token) => {
       await must('empty cart', base, 'DELETE', '/api/v1/cart/', { token });
@@ -40,7 +45,7 @@ export const oversell = {
     });
     // All checkouts at once: one connection per buyer, released together.
     const responses = await Promise.all(
-      tokens.map((token) => api(base, 'POST', '/api/v1/orders/', { token, body: { shipping_address: SHIPPING_ADDRESS, payment_method: 'cod' } })),
+      tokens.map((token) => attempt(base, 'POST', '/api/v1/orders/', { token, body: { shipping_address: SHIPPING_ADDRESS, payment_method: 'cod' } })),
     );
     const byStatus = tally(responses);
     return {
@@ -71,10 +76,11 @@ export const lostUpdate = {
     ])
       await requireRoute(base, m, p);
     const token = (await ctx.tokens())[USER_COUNT - 1];
+    ctx.cartsTouched = true;
     const productId = stockedProducts()[500];
     await must('empty cart', base, 'DELETE', '/api/v1/cart/', { token });
     const responses = await Promise.all(
-      Array.from({ length: LOST_UPDATE_ADDS }, () => api(base, 'POST', '/api/v1/cart/', { token, body: { product_id: productId, quantity: 1 } })),
+      Array.from({ length: LOST_UPDATE_ADDS }, () => attempt(base, 'POST', '/api/v1/cart/', { token, body: { product_id: productId, quantity: 1 } })),
     );
     const cart = await must('read cart', base, 'GET', '/api/v1/cart/', { token });
     const line = (cart.json?.items ?? []).find((it) => it.product?.id === productId);

@@ -100,13 +100,15 @@ export async function runLoad({ label, baseUrl, make, connections, duration, war
         // autocannon refuses more connections than requests.
         connections: amount ? Math.min(connections, amount) : connections,
         ...(amount ? { amount } : { duration: warmup + duration }),
+        // autocannon ends a run at its first sampling tick after the limit: sample often so runs end on time.
+        sampleInt: 100,
         timeout: timeoutSec,
         requests: [request],
       },
       (err) => {
         clearInterval(ticker);
         if (err) return reject(err);
-        // autocannon notices the end only at its next 1-second tick: a run bounded by count ends at its last answer.
+        // A run bounded by count ends at its last answer, not at the next sampling tick.
         const end = amount && lastAt ? lastAt : Date.now();
         resolve({ seconds: (end - measureFrom) / 1000 });
       },

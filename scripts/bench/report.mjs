@@ -3,6 +3,7 @@
  * run; the targets of issue 5 are evaluated against them here.
  */
 import { kib } from './environment.mjs';
+import { warmupSeconds } from './scenarios.mjs';
 
 const fmt = (n, digits = 0) => (n == null || Number.isNaN(n) ? '–' : n.toFixed(digits));
 const ratioText = (r) => (r == null ? '–' : `${r.toFixed(2)}×`);
@@ -152,7 +153,7 @@ ${bundle ? `\`wrangler deploy --dry-run --minify\`: **${kib(bundle.gzip)} gzip**
 - Dataset: 10 categories, 1,000 active products (2 images each, every 20th sold out, one with stock 10 for
   \`oversell\`), 200 customers sharing one PBKDF2 password hash.
 - Cached scenarios request every URL they use once first. Each timed scenario is one closed loop whose first
-  ${opts.quick ? 1 : 2} s only warm up; rate, latencies, errors and D1 round trips come from the answers completed after that.
+  ${warmupSeconds(opts)} s only warm up; rate, latencies, errors and D1 round trips come from the answers completed after that.
   Checkout runs exactly one request per prepared cart (no warm-up) and its rate is taken up to its last answer.
 - Cart add and checkout rotate through the 200 users, so consecutive requests belong to different users. Their
   access tokens are signed with the run's own JWT secret (the API verifies them as usual); the servers' login rate
