@@ -7,8 +7,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { benchTokens, RouteMissing } from './bench/client.mjs';
 import { applyGroundTruth, groundTruthSql, lostUpdate, oversell } from './bench/correctness.mjs';
@@ -19,8 +18,8 @@ import { readOptions, USAGE } from './bench/options.mjs';
 import { pickPort, runWrangler, startWrangler, stopAll, stopGroup, tail, waitReady } from './bench/procs.mjs';
 import { consoleReport, d1Text, markdownReport } from './bench/report.mjs';
 import { ceilingEnd, ceilingStart, measured } from './bench/scenarios.mjs';
+import { ROOT } from './lib/wrangler.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CONFIG = join(ROOT, 'wrangler.toml');
 const CEILING_CONFIG = join(ROOT, 'scripts/bench/ceiling/wrangler.toml');
 
@@ -81,15 +80,17 @@ function removeStaleRuns() {
   }
 }
 
-function compatibilityDate() {
-  return /^\s*compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(CONFIG, 'utf8'))?.[1];
+/** `--compatibility-date <the API's>` for the ceiling Worker, so both run with the same runtime settings. */
+function sameCompatibilityDate() {
+  const date = /^\s*compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(CONFIG, 'utf8'))?.[1];
+  return date ? ['--compatibility-date', date] : [];
 }
 
 async function prepareState(dirs, logs) {
   const log = (name) => ({ cwd: ROOT, logFile: join(logs, `${name}.log`) });
   await Promise.all([
     runWrangler(['deploy', '--dry-run', '--outdir', dirs.build, '-c', CONFIG], log('build')),
-    runWrangler(['deploy', '--dry-run', '--outdir', dirs.ceilingBuild, '-c', CEILING_CONFIG, '--compatibility-date', compatibilityDate()], log('build-ceiling')),
+    runWrangler(['deploy', '--dry-run', '--outdir', dirs.ceilingBuild, '-c', CEILING_CONFIG, ...sameCompatibilityDate()], log('build-ceiling')),
     (async () => {
       await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dirs.stateOn, '-c', CONFIG], log('migrate'));
       const seedFile = join(runDir, 'seed.sql');
@@ -129,7 +130,7 @@ async function startServers(dirs, logs, jwt) {
     off: api('off', dirs.stateOff),
     ceiling: startWrangler(
       ['dev', join(dirs.ceilingBuild, 'worker.js'), '--no-bundle', '-c', CEILING_CONFIG, ...common('ceiling'),
-        '--persist-to', dirs.stateCeiling, '--compatibility-date', compatibilityDate()],
+        '--persist-to', dirs.stateCeiling, ...sameCompatibilityDate()],
       { cwd: ROOT, logFile: join(logs, 'ceiling.log') },
     ),
   };
@@ -264,6 +265,7 @@ async function main() {
       const t = tail(join(logs, `${name}.log`), 15).trim();
       if (t) console.error(`\n--- ${name}.log (last lines) ---\n${t}`);
     }
+    if (!keep) console.error('\nRerun with --keep to keep the state and every log under .bench/.');
   } finally {
     await stopAll();
     removeRunDir();
