@@ -7,9 +7,10 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { benchTokens, RouteMissing } from './bench/client.mjs';
+import { benchConfigText, compatibilityDateArgs } from './bench/config.mjs';
 import { applyGroundTruth, groundTruthSql, lostUpdate, oversell } from './bench/correctness.mjs';
 import { seedSql } from './bench/dataset.mjs';
 import { bundleSize, environment } from './bench/environment.mjs';
@@ -51,20 +52,6 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-/**
- * The API's wrangler.toml for the benchmark servers: paths made absolute (the copy lives in the run directory,
- * away from any .dev.vars) and rate limits raised, because every benchmark request comes from one address and
- * LOGIN_RL counts every login attempt per address (20 a minute in production). The binding is still called.
- */
-function writeBenchConfig(file) {
-  const abs = (_, key, value) => `${key}${JSON.stringify(resolve(ROOT, value))}`;
-  const text = readFileSync(CONFIG, 'utf8')
-    .replace(/^(\s*main\s*=\s*)"([^"]+)"/m, abs)
-    .replace(/^(\s*migrations_dir\s*=\s*)"([^"]+)"/gm, abs)
-    .replace(/(\[\[ratelimits\]\][^[]*?limit\s*=\s*)\d+/g, '$11000000');
-  writeFileSync(file, text);
-}
-
 /** Removes state left under .bench/ by runs that were killed outright (their pid ends the directory name). */
 function removeStaleRuns() {
   const base = join(ROOT, '.bench');
@@ -80,17 +67,11 @@ function removeStaleRuns() {
   }
 }
 
-/** `--compatibility-date <the API's>` for the ceiling Worker, so both run with the same runtime settings. */
-function sameCompatibilityDate() {
-  const date = /^\s*compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(CONFIG, 'utf8'))?.[1];
-  return date ? ['--compatibility-date', date] : [];
-}
-
 async function prepareState(dirs, logs) {
   const log = (name) => ({ cwd: ROOT, logFile: join(logs, `${name}.log`) });
   await Promise.all([
     runWrangler(['deploy', '--dry-run', '--outdir', dirs.build, '-c', CONFIG], log('build')),
-    runWrangler(['deploy', '--dry-run', '--outdir', dirs.ceilingBuild, '-c', CEILING_CONFIG, ...sameCompatibilityDate()], log('build-ceiling')),
+    runWrangler(['deploy', '--dry-run', '--outdir', dirs.ceilingBuild, '-c', CEILING_CONFIG, ...compatibilityDateArgs(CONFIG)], log('build-ceiling')),
     (async () => {
       await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dirs.stateOn, '-c', CONFIG], log('migrate'));
       const seedFile = join(runDir, 'seed.sql');
@@ -130,7 +111,7 @@ async function startServers(dirs, logs, jwt) {
     off: api('off', dirs.stateOff),
     ceiling: startWrangler(
       ['dev', join(dirs.ceilingBuild, 'worker.js'), '--no-bundle', '-c', CEILING_CONFIG, ...common('ceiling'),
-        '--persist-to', dirs.stateCeiling, ...sameCompatibilityDate()],
+        '--persist-to', dirs.stateCeiling, ...compatibilityDateArgs(CONFIG)],
       { cwd: ROOT, logFile: join(logs, 'ceiling.log') },
     ),
   };
@@ -202,7 +183,7 @@ async function main() {
     stateCeiling: join(runDir, 'state-ceiling'),
     config: join(runDir, 'wrangler.bench.toml'),
   };
-  writeBenchConfig(dirs.config);
+  writeFileSync(dirs.config, benchConfigText(ROOT, CONFIG));
 
   let failed = false;
   try {

@@ -17,8 +17,9 @@ export function ceilingOf(rows) {
 export function d1Text(d1) {
   if (!d1 || d1.mode == null) return '–';
   if (d1.min === d1.max) return String(d1.mode);
+  // Rounded down, so a route that missed even once never reads "100%".
   const pct = d1.modeShare * 100;
-  return `${d1.min}–${d1.max} (${d1.mode} in ${pct >= 99 ? pct.toFixed(1) : Math.round(pct)}%)`;
+  return `${d1.min}–${d1.max} (${d1.mode} in ${pct >= 99 ? (Math.floor(pct * 10) / 10).toFixed(1) : Math.floor(pct)}%)`;
 }
 
 const find = (rows, key) => rows.find((r) => r.key === key && !r.na);

@@ -1,0 +1,23 @@
+/** The wrangler configuration the benchmark's API servers run with, derived from the project's wrangler.toml. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * The text of `configPath` for a copy that lives elsewhere (the run directory, away from any .dev.vars): `main`
+ * and `migrations_dir` made absolute, and every rate limit raised, because all benchmark requests come from one
+ * address and LOGIN_RL counts every login attempt per address (20 a minute in production). The binding is still
+ * called on every login, so its cost stays in the numbers.
+ */
+export function benchConfigText(root, configPath) {
+  const abs = (_, key, value) => `${key}${JSON.stringify(resolve(root, value))}`;
+  return readFileSync(configPath, 'utf8')
+    .replace(/^(\s*main\s*=\s*)"([^"]+)"/m, abs)
+    .replace(/^(\s*migrations_dir\s*=\s*)"([^"]+)"/gm, abs)
+    .replace(/(\[\[ratelimits\]\][^[]*?limit\s*=\s*)\d+/g, '$11000000');
+}
+
+/** `--compatibility-date <the API's>` for the ceiling Worker, so both run with the same runtime settings. */
+export function compatibilityDateArgs(configPath) {
+  const date = /^\s*compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(configPath, 'utf8'))?.[1];
+  return date ? ['--compatibility-date', date] : [];
+}
