@@ -118,6 +118,21 @@ describe('review auth and validation', () => {
     expect((await put(p.id, user.token, { rating: 1, comment: 'x'.repeat(2000) })).status).toBe(201);
     expect(await productRating(p.id)).toEqual({ average: 1, count: 1 });
   });
+
+  it('answers 401 to the still-valid token of a deleted account and 403 to a deactivated one (never a 500)', async () => {
+    const p = await makeProduct();
+    const gone = await makeUser();
+    await db().delete(users).where(eq(users.id, gone.id));
+    await expectProblem(await put(p.id, gone.token, { rating: 4 }), 401, 'not_authenticated');
+    await expectProblem(await del(p.id, gone.token), 401, 'not_authenticated');
+
+    const inactive = await makeUser();
+    expect((await put(p.id, inactive.token, { rating: 5 })).status).toBe(201);
+    await db().update(users).set({ isActive: false }).where(eq(users.id, inactive.id));
+    await expectProblem(await put(p.id, inactive.token, { rating: 1 }), 403, 'permission_denied');
+    await expectProblem(await del(p.id, inactive.token), 403, 'permission_denied');
+    expect(await productRating(p.id)).toEqual({ average: 5, count: 1 });
+  });
 });
 
 describe('listing reviews', () => {

@@ -171,3 +171,25 @@ describe('POST /api/v1/users/password/change/', () => {
     await expectProblem(res, 401, 'not_authenticated');
   });
 });
+
+describe('an access token that outlives its account', () => {
+  // Access tokens are stateless: one minted before its account was deleted or deactivated still verifies.
+  it('answers 401 when the account no longer exists (never 404 or 500)', async () => {
+    const user = await makeUser();
+    await db().delete(users).where(eq(users.id, user.id));
+    await expectProblem(await api('GET', '/api/v1/users/profile/', { token: user.token }), 401, 'not_authenticated');
+    await expectProblem(await api('PATCH', '/api/v1/users/profile/', { token: user.token, body: { first_name: 'X' } }), 401, 'not_authenticated');
+    const change = { current_password: user.password, new_password: 'Brand-New-Secret-7' };
+    await expectProblem(await api('POST', '/api/v1/users/password/change/', { token: user.token, body: change }), 401, 'not_authenticated');
+  });
+
+  it('answers 403 for a deactivated account and changes nothing', async () => {
+    const user = await makeUser({ isActive: false });
+    await expectProblem(await api('GET', '/api/v1/users/profile/', { token: user.token }), 403, 'permission_denied');
+    await expectProblem(await api('PUT', '/api/v1/users/profile/', { token: user.token, body: { first_name: 'Changed' } }), 403, 'permission_denied');
+    const change = { current_password: user.password, new_password: 'Brand-New-Secret-7' };
+    await expectProblem(await api('POST', '/api/v1/users/password/change/', { token: user.token, body: change }), 403, 'permission_denied');
+    const row = (await db().select().from(users).where(eq(users.id, user.id)))[0];
+    expect(row.firstName).toBe('Test');
+  });
+});

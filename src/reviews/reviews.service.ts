@@ -9,6 +9,7 @@ import type { Db } from '../db/client';
 import { products, reviews, users } from '../db/schema';
 import { notFound } from '../errors';
 import { limitOffset, type PageRequest } from '../http/pagination';
+import { usableAccount } from '../users/users.service';
 import type { ReviewBody, ReviewRow } from './reviews.schemas';
 
 export interface ReviewDeps {
@@ -36,6 +37,14 @@ const reviewColumns = {
 
 const selectReviews = (db: Db) => db.select(reviewColumns).from(reviews).innerJoin(users, eq(users.id, reviews.userId));
 
+/**
+ * The caller's account row, read in the write's batch: access tokens are stateless and can outlive a deleted or
+ * deactivated account, whose writes must fail as 401/403 (usableAccount), never as a foreign-key 500.
+ */
+const callerState = (db: Db, userId: number) => db.select({ isActive: users.isActive }).from(users).where(eq(users.id, userId));
+const activeCaller = (db: Db, userId: number) =>
+  db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.isActive, true)));
+
 /** The aggregates of one product, recomputed from its reviews (runs inside the write's batch). */
 const refreshRating = (db: Db, productId: number) => {
   const ofProduct = sql`FROM reviews AS r WHERE r.product_id = ${productId}`;
@@ -56,7 +65,8 @@ const refreshRating = (db: Db, productId: number) => {
  */
 export async function upsertReview(deps: ReviewDeps, userId: number, productId: number, body: ReviewBody): Promise<{ created: boolean; review: ReviewRow }> {
   const { db } = deps;
-  const [before, written, , after] = await db.batch([
+  const [caller, before, written, , after] = await db.batch([
+    callerState(db, userId),
     db.select({ id: reviews.id }).from(reviews).where(and(eq(reviews.productId, productId), eq(reviews.userId, userId))),
     db
       .insert(reviews)
@@ -67,7 +77,8 @@ export async function upsertReview(deps: ReviewDeps, userId: number, productId: 
           EXISTS (SELECT 1 FROM orders AS o JOIN order_items AS oi ON oi.order_id = o.id
                   WHERE o.user_id = ${userId} AND oi.product_id = p.id AND o.status IN ${PURCHASED}),
           ${now}, ${now}
-        FROM products AS p WHERE p.id = ${productId} AND p.is_active = 1`,
+        FROM products AS p JOIN users AS u ON u.id = ${userId} AND u.is_active = 1
+        WHERE p.id = ${productId} AND p.is_active = 1`,
       )
       .onConflictDoUpdate({
         target: [reviews.productId, reviews.userId],
@@ -77,7 +88,10 @@ export async function upsertReview(deps: ReviewDeps, userId: number, productId: 
     refreshRating(db, productId),
     selectReviews(db).where(and(eq(reviews.productId, productId), eq(reviews.userId, userId))),
   ]);
-  if (written.length === 0 || !after[0]) throw notFound('Product');
+  if (written.length === 0 || !after[0]) {
+    usableAccount(caller[0]);
+    throw notFound('Product');
+  }
   await deps.bumpCatalog();
   return { created: before.length === 0, review: after[0] };
 }
@@ -86,14 +100,18 @@ export async function upsertReview(deps: ReviewDeps, userId: number, productId: 
 export async function deleteReview(deps: ReviewDeps, userId: number, productId: number): Promise<void> {
   const { db } = deps;
   const activeProduct = db.select({ id: products.id }).from(products).where(and(eq(products.id, productId), eq(products.isActive, true)));
-  const [deleted] = await db.batch([
+  const [caller, deleted] = await db.batch([
+    callerState(db, userId),
     db
       .delete(reviews)
-      .where(and(eq(reviews.productId, productId), eq(reviews.userId, userId), sql`EXISTS ${activeProduct}`))
+      .where(and(eq(reviews.productId, productId), eq(reviews.userId, userId), sql`EXISTS ${activeProduct}`, sql`EXISTS ${activeCaller(db, userId)}`))
       .returning({ id: reviews.id }),
     refreshRating(db, productId),
   ]);
-  if (deleted.length === 0) throw notFound('Review');
+  if (deleted.length === 0) {
+    usableAccount(caller[0]);
+    throw notFound('Review');
+  }
   await deps.bumpCatalog();
 }
 

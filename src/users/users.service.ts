@@ -1,9 +1,9 @@
 /** Accounts: registration, login with brute-force protection, profile and password changes. */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../db/client';
 import { users, type UserRow } from '../db/schema';
-import { AppError, notFound } from '../errors';
+import { AppError } from '../errors';
 import { isoIn, nowIso } from '../lib/crypto';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { newRefreshToken, revokeAllForUser, tokenPair, type TokenDeps, type TokenPair } from './tokens.service';
@@ -115,10 +115,24 @@ export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, 
   return tokenPair(deps, { id: user.id, role: user.role }, refresh.token);
 }
 
-export async function getUser(db: Db, id: number): Promise<UserRow> {
-  const row = (await db.select().from(users).where(eq(users.id, id)))[0];
-  if (!row) throw notFound('User');
+/**
+ * The caller's account as it may act on itself. Access tokens are stateless, so one can outlive its account: a
+ * token whose user no longer exists is no valid login (401), and a deactivated account may not act (403, as at
+ * login). Exported for the other services that write rows owned by the caller (reviews).
+ */
+export function usableAccount<T extends { isActive: boolean }>(row: T | undefined): T {
+  if (!row) {
+    throw new AppError('not_authenticated', 'The account of this access token no longer exists.', {
+      headers: { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' },
+    });
+  }
+  if (!row.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
   return row;
+}
+
+/** The caller's own account (401 when it no longer exists, 403 when deactivated). */
+export async function getUser(db: Db, id: number): Promise<UserRow> {
+  return usableAccount((await db.select().from(users).where(eq(users.id, id)))[0]);
 }
 
 export async function updateProfile(db: Db, id: number, input: z.output<typeof ProfileBody>): Promise<UserRow> {
@@ -130,10 +144,10 @@ export async function updateProfile(db: Db, id: number, input: z.output<typeof P
   const [row] = await db
     .update(users)
     .set({ ...changes, updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
-    .where(eq(users.id, id))
+    .where(and(eq(users.id, id), eq(users.isActive, true)))
     .returning();
-  if (!row) throw notFound('User');
-  return row;
+  // Nothing updated: the account is gone or deactivated; one more read says which.
+  return row ?? getUser(db, id);
 }
 
 /** Changes the password and revokes every refresh token of the user, in one batch. */
