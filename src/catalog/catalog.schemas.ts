@@ -28,17 +28,30 @@ const moneyFilter = z
     return cents;
   });
 
+const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
+
 export const ProductListQuery = z.object({
   ...pageFields,
   search: text(200).describe('Case-insensitive match on name and description'),
   category: text(200).describe('Category id, slug or exact name; an unknown category gives an empty list'),
   min_price: moneyFilter.describe('Minimum price (decimal, inclusive)'),
   max_price: moneyFilter.describe('Maximum price (decimal, inclusive)'),
+  // Case-insensitive, and 1/0 too, as django-filter's BooleanWidget: Python clients send `True`/`False`
+  // (requests formats a bool param with str()).
   in_stock: z
-    .enum(['true', 'false'], { error: 'must be "true" or "false"' })
+    .string()
     .optional()
-    .transform((v) => (v === undefined ? undefined : v === 'true'))
-    .describe('"true": stock > 0; "false": out of stock'),
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const flag = BOOLEANS.get(v.trim().toLowerCase());
+      if (flag === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be "true" or "false"' });
+        return z.NEVER;
+      }
+      return flag;
+    })
+    .meta({ enum: ['true', 'false'] })
+    .describe('"true": stock > 0; "false": out of stock (also accepted: True/False, 1/0)'),
   ordering: z
     .enum(PRODUCT_ORDERINGS, { error: `must be one of: ${PRODUCT_ORDERINGS.join(', ')}` })
     .default('-created_at')
@@ -58,7 +71,8 @@ export const ProductIdParams = z.object({
     .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : 0))
     .describe('Product id (integer)'),
 });
-export const CategoryKeyParams = z.object({ key: z.string().min(1).max(200).describe('Category id or slug') });
+// No length limit: a key longer than any slug simply names no category (404), as any other unknown key.
+export const CategoryKeyParams = z.object({ key: z.string().min(1).describe('Category id or slug') });
 
 export const CategoryView = z.object({
   id: z.number().int(),

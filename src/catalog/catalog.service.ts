@@ -4,7 +4,7 @@
  * Filters and orderings are chosen so that SQLite walks an index in order and stops at LIMIT (see the
  * products_* indexes in schema.ts and the EXPLAIN QUERY PLAN tests).
  */
-import { and, asc, desc, eq, gt, gte, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { categories, products } from '../db/schema';
 import { notFound } from '../errors';
@@ -19,8 +19,24 @@ export interface PageRows<T> {
 
 const DIGITS_RE = /^\d{1,15}$/;
 
-/** `%`, `_` and the escape character itself match literally in a LIKE pattern. */
-export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+/**
+ * `column` contains `text`, ignoring case. Not LIKE: D1 refuses LIKE/GLOB patterns over 50 bytes ("pattern too
+ * complex", a 500 for any search of 49+ characters), while instr() has no limit and no wildcards to escape.
+ * SQLite's lower() folds ASCII only, so each non-ASCII letter of the search also has its upper-case form folded
+ * in the column (É → é), which makes "ÉCLAIR" find "Éclair". Those letters are inlined as literals, not bound:
+ * a long Greek or Cyrillic search would otherwise exceed D1's 100 bound parameters per query.
+ */
+export function containsText(column: SQLWrapper, text: string): SQL {
+  const needle = text.toLowerCase();
+  let haystack = sql`lower(${column})`;
+  for (const lower of new Set(Array.from(needle).filter((ch) => ch > '\x7f'))) {
+    const upper = lower.toUpperCase();
+    if (upper === lower || Array.from(upper).length !== 1) continue;
+    const literal = (ch: string) => sql.raw(`'${ch.replace(/'/g, "''")}'`);
+    haystack = sql`replace(${haystack}, ${literal(upper)}, ${literal(lower)})`;
+  }
+  return sql`instr(${haystack}, ${needle}) > 0`;
+}
 
 /**
  * The id of the category a key names, as one SQL expression: an id (digits) first, then a slug, then (for the
@@ -41,9 +57,7 @@ export function productConditions(f: Partial<ProductFilters>, opts: { activeOnly
   if (opts.activeOnly) conds.push(eq(products.isActive, true));
   if (f.category !== undefined) conds.push(sql`${products.categoryId} = ${categoryIdFor(f.category, { byName: true })}`);
   if (f.search !== undefined) {
-    // SQLite LIKE is case-insensitive for ASCII; ESCAPE makes user-typed % and _ literal.
-    const pattern = likePattern(f.search);
-    conds.push(or(sql`${products.name} LIKE ${pattern} ESCAPE '\\'`, sql`${products.description} LIKE ${pattern} ESCAPE '\\'`));
+    conds.push(or(containsText(products.name, f.search), containsText(products.description, f.search)));
   }
   if (f.min_price !== undefined) conds.push(gte(products.priceCents, f.min_price));
   if (f.max_price !== undefined) conds.push(lte(products.priceCents, f.max_price));

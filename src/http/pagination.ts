@@ -7,13 +7,26 @@ import { AppError } from '../errors';
 
 export const MAX_PAGE_SIZE = 100;
 
+const POSITIVE_INT = 'must be a positive integer';
+/** Pages beyond this are past the end of any table; clamping keeps `offset` an exact integer for D1. */
+const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / MAX_PAGE_SIZE);
+
+// Any positive integer is accepted, however large ("99999999999999999999", "1e20"): zod's int() would refuse
+// integers beyond 2^53 as "not a positive integer", while such a page is simply past the end (404) and such a
+// page size is simply above the maximum (capped).
+const positiveInt = () =>
+  z.coerce
+    .number({ error: POSITIVE_INT })
+    .min(1, POSITIVE_INT)
+    .refine(Number.isInteger, POSITIVE_INT)
+    .meta({ type: 'integer' });
+
 export const pageFields = {
-  page: z.coerce.number({ error: 'must be a positive integer' }).int('must be a positive integer').min(1, 'must be a positive integer').default(1),
+  page: positiveInt()
+    .default(1)
+    .transform((n) => Math.min(n, MAX_PAGE)),
   // Values above the maximum are capped rather than refused, as DRF's max_page_size does.
-  page_size: z.coerce
-    .number({ error: 'must be a positive integer' })
-    .int('must be a positive integer')
-    .min(1, 'must be a positive integer')
+  page_size: positiveInt()
     .default(20)
     .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
 };
