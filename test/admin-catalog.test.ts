@@ -89,6 +89,21 @@ describe('admin categories', () => {
     expect(fieldsOf(p)).toEqual(['slug']);
   });
 
+  it('treats a name in another letter case as a duplicate, even with its own slug', async () => {
+    const name = unique('Running Shoes ');
+    const existing = await json(await api('POST', `${A}/categories/`, as({ name })));
+    let p = await expectProblem(await api('POST', `${A}/categories/`, as({ name: name.toUpperCase(), slug: unique('upper-') })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['name']);
+    const other = await makeCategory();
+    p = await expectProblem(await api('PATCH', `${A}/categories/${other.id}/`, as({ name: name.toLowerCase() })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['name']);
+    p = await expectProblem(await api('PUT', `${A}/categories/${other.id}/`, as({ name: name.toLowerCase(), slug: unique('lower-') })), 409, 'conflict');
+    expect(fieldsOf(p)).toEqual(['name']);
+    expect(await json(await api('GET', `${A}/categories/${other.id}/`, as()))).toMatchObject({ name: other.name, slug: other.slug });
+    // Changing the case of a category's own name is a rename, not a clash.
+    expect(await json(await api('PATCH', `${A}/categories/${existing.id}/`, as({ name: name.toUpperCase() })))).toMatchObject({ name: name.toUpperCase(), slug: existing.slug });
+  });
+
   it('lists categories paginated, with product counts that include inactive products', async () => {
     const cat = await makeCategory({ name: `000 ${unique('First ')}` });
     await makeProduct({ categoryId: cat.id });

@@ -1,9 +1,10 @@
 /**
  * Admin category rules: create, read, replace/patch and delete categories. Uniqueness of name and slug is
- * enforced by the unique indexes and answered as 409 `conflict` naming the field. Every write is one D1 round
- * trip; callers bump the catalog version after it succeeds.
+ * enforced by the unique indexes and answered as 409 `conflict` naming the field; names are also unique
+ * regardless of case ("Shoes" and "SHOES" would be one category to a shopper), checked inside the write itself.
+ * Every write is one D1 round trip; callers bump the catalog version after it succeeds.
  */
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { categories, products } from '../db/schema';
 import { AppError, notFound } from '../errors';
@@ -30,14 +31,22 @@ const selectCategories = (db: Db) => db.select(categoryColumns).from(categories)
 /** A slug for a name; names with no ASCII letters or digits ("日本") get a random one. */
 const slugFor = (name: string) => slugify(name) || `category-${slugSuffix()}`;
 
+const nameConflict = () =>
+  new AppError('conflict', 'A category with this name already exists.', {
+    errors: [{ field: 'name', message: 'a category with this name (in any letter case) already exists' }],
+  });
+
+/**
+ * True when no other category has `name` in another letter case. NOCASE folds ASCII only, like the rest of
+ * SQLite; it cannot use the (binary) unique index, which is fine for a table of categories.
+ */
+const nameFree = (name: string, exceptId = 0) =>
+  sql`NOT EXISTS (SELECT 1 FROM "categories" AS c WHERE c."name" = ${name} COLLATE NOCASE AND c."id" <> ${exceptId})`;
+
 /** Turns a unique-index failure into 409 `conflict` naming the field; rethrows anything else. */
 function conflictOr(e: unknown, slugDerived: boolean): never {
   const column = uniqueViolation(e);
-  if (column === 'categories.name') {
-    throw new AppError('conflict', 'A category with this name already exists.', {
-      errors: [{ field: 'name', message: 'a category with this name already exists' }],
-    });
-  }
+  if (column === 'categories.name') throw nameConflict();
   if (column === 'categories.slug') {
     const message = slugDerived
       ? 'a category with the slug derived from this name already exists; give a slug'
@@ -65,15 +74,19 @@ export async function getCategory(db: Db, id: number): Promise<CategoryRowView> 
 
 export async function createCategory(db: Db, input: CategoryBody & { name: string }): Promise<CategoryRowView> {
   const slug = input.slug ?? slugFor(input.name);
+  let rows: { id: number; name: string; slug: string; description: string; created_at: string; updated_at: string }[];
   try {
-    const [row] = await db
-      .insert(categories)
-      .values({ name: input.name, slug, description: input.description ?? '' })
-      .returning();
-    return { ...row, productCount: 0 };
+    // INSERT … SELECT … WHERE: the case-insensitive name check and the insert are one statement, so two
+    // concurrent creates of "Shoes" and "SHOES" cannot both pass it.
+    rows = await db.all(sql`INSERT INTO "categories" ("name", "slug", "description")
+      SELECT ${input.name}, ${slug}, ${input.description ?? ''} WHERE ${nameFree(input.name)}
+      RETURNING "id", "name", "slug", "description", "created_at", "updated_at"`);
   } catch (e) {
     conflictOr(e, input.slug === undefined);
   }
+  const row = rows[0];
+  if (!row) throw nameConflict();
+  return { id: row.id, name: row.name, slug: row.slug, description: row.description, productCount: 0, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 /**
@@ -94,12 +107,18 @@ export async function updateCategory(db: Db, id: number, input: CategoryBody, mo
   if (Object.keys(set).length === 0) return getCategory(db, id);
   set.updatedAt = nowIso();
   try {
-    // The update and the read of its result travel together: one round trip.
-    const [, rows] = await db.batch([
-      db.update(categories).set(set).where(eq(categories.id, id)),
+    // The update and the read of its result travel together: one round trip. A rename the case-insensitive
+    // name check refuses updates nothing, while the row is still read.
+    const [updated, rows] = await db.batch([
+      db
+        .update(categories)
+        .set(set)
+        .where(and(eq(categories.id, id), set.name !== undefined ? nameFree(set.name, id) : undefined))
+        .returning({ id: categories.id }),
       selectCategories(db).where(eq(categories.id, id)),
     ]);
     if (!rows[0]) throw notFound('Category');
+    if (!updated.length) throw nameConflict();
     return rows[0];
   } catch (e) {
     if (e instanceof AppError) throw e;
