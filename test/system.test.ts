@@ -97,6 +97,15 @@ describe('GET /api/v1/openapi.json', () => {
     expect(body('/api/v1/users/password/change/', 'post').required).toEqual(expect.arrayContaining(['current_password', 'new_password']));
   });
 
+  it('gives every operation a unique operationId', async () => {
+    const { paths } = await json(await api('GET', '/api/v1/openapi.json'));
+    const ids = Object.values<Record<string, { operationId?: string }>>(paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z]+(_[A-Za-z0-9]+)+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(paths['/api/v1/products/{id}/reviews/'].get.operationId).toBe('get_products_id_reviews');
+    expect(paths['/api/v1/'].get.operationId).toBe('get_root');
+  });
+
   it('declares every path parameter and leaks no router syntax', async () => {
     const { paths } = await json(await api('GET', '/api/v1/openapi.json'));
     for (const [path, ops] of Object.entries<Record<string, { parameters: { name: string; in: string }[] }>>(paths)) {

@@ -83,6 +83,15 @@ const ProblemSchema = {
   },
 };
 
+/**
+ * A stable, unique operationId from method and path, for client generators and linters, which name methods
+ * after it: get `/api/v1/products/{id}/reviews/` → `get_products_id_reviews`.
+ */
+export function operationId(method: string, path: string): string {
+  const words = path.replace(/^\/api\/v1/, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return [method, ...(words.length ? words : ['root'])].join('_');
+}
+
 let cached: Record<string, unknown> | undefined;
 
 export function openApiDocument(title: string): Record<string, unknown> {
@@ -107,6 +116,7 @@ export function openApiDocument(title: string): Record<string, unknown> {
     }
     responses.default = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
     (paths[path] ??= {})[r.method] = {
+      operationId: operationId(r.method, path),
       tags: [r.tag],
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),

@@ -32,7 +32,7 @@ describe({
   description: 'The product’s rating average and count change in the same D1 batch as the review.',
   params: ProductIdParams, body: ReviewBody,
   responses: { 200: { description: 'Review replaced', schema: ReviewView }, 201: { description: 'Review created', schema: ReviewView } },
-  errors: ['not_found', 'malformed_json'],
+  errors: ['not_found', 'permission_denied', 'malformed_json'],
 });
 reviewsRoutes.put(`${API}/products/:id{[0-9]+}/review`, requireUser, params(ProductIdParams), jsonBody(ReviewBody), async (c) => {
   const { created, review } = await upsertReview(deps(c), currentUser(c).id, c.req.valid('param').id, c.req.valid('json'));
@@ -41,7 +41,7 @@ reviewsRoutes.put(`${API}/products/:id{[0-9]+}/review`, requireUser, params(Prod
 
 describe({
   method: 'delete', path: `${API}/products/:id/review/`, tag: 'Reviews', summary: 'Delete the caller’s review', auth: 'bearer',
-  params: ProductIdParams, responses: { 204: { description: 'Deleted' } }, errors: ['not_found'],
+  params: ProductIdParams, responses: { 204: { description: 'Deleted' } }, errors: ['not_found', 'permission_denied'],
 });
 reviewsRoutes.delete(`${API}/products/:id{[0-9]+}/review`, requireUser, params(ProductIdParams), async (c) => {
   await deleteReview(deps(c), currentUser(c).id, c.req.valid('param').id);

@@ -50,13 +50,16 @@ usersRoutes.post(`${API}/users/logout`, requireUser, jsonBody(RefreshBody), asyn
   return c.body(null, 204);
 });
 
-describe({ method: 'get', path: `${API}/users/profile/`, tag: 'Users', summary: 'The caller’s profile', auth: 'bearer', responses: { 200: { description: 'User', schema: UserView } } });
+describe({
+  method: 'get', path: `${API}/users/profile/`, tag: 'Users', summary: 'The caller’s profile', auth: 'bearer',
+  responses: { 200: { description: 'User', schema: UserView } }, errors: ['permission_denied'],
+});
 usersRoutes.get(`${API}/users/profile`, requireUser, async (c) => c.json(userView(await getUser(c.get('db'), currentUser(c).id))));
 
 for (const method of ['patch', 'put'] as const) {
   describe({
     method, path: `${API}/users/profile/`, tag: 'Users', summary: 'Update name and phone (email and role are not changed here)', auth: 'bearer', body: ProfileBody,
-    responses: { 200: { description: 'User', schema: UserView } },
+    responses: { 200: { description: 'User', schema: UserView } }, errors: ['permission_denied', 'malformed_json'],
   });
 }
 usersRoutes.on(['PATCH', 'PUT'], `${API}/users/profile`, requireUser, jsonBody(ProfileBody), async (c) =>
@@ -65,7 +68,7 @@ usersRoutes.on(['PATCH', 'PUT'], `${API}/users/profile`, requireUser, jsonBody(P
 
 describe({
   method: 'post', path: `${API}/users/password/change/`, tag: 'Users', summary: 'Change the password; revokes all refresh tokens', auth: 'bearer', body: PasswordChangeBody,
-  responses: { 204: { description: 'Changed' } },
+  responses: { 204: { description: 'Changed' } }, errors: ['permission_denied', 'malformed_json'],
 });
 usersRoutes.post(`${API}/users/password/change`, requireUser, jsonBody(PasswordChangeBody), async (c) => {
   await changePassword(c.get('db'), currentUser(c).id, c.req.valid('json'));
