@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: builds the Worker, seeds a fixed dataset into throwaway local state, starts the API twice
- * (edge cache on / off) and the ceiling Worker with `wrangler dev`, runs every scenario with autocannon, prints
- * the table and writes docs/BENCHMARKS.md. Everything it starts is stopped on success, failure and Ctrl-C.
+ * `npm run bench`: seeds a fixed dataset into throwaway local state, starts the API twice (edge cache on / off)
+ * and the ceiling Worker with `wrangler dev`, runs every scenario with autocannon, prints the table and writes
+ * docs/BENCHMARKS.md with the bundle size of a minified deploy build. Everything it starts is stopped on success, failure and Ctrl-C.
  * Options: see scripts/bench/options.mjs (`npm run bench -- --help`).
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,9 @@ const step = (text) => console.error(`${elapsed()}  ${text}`);
 let runDir;
 let keep = false;
 function removeRunDir() {
-  if (runDir && !keep) rmSync(runDir, { recursive: true, force: true });
+  if (!runDir) return;
+  if (keep) writeFileSync(join(runDir, 'KEEP'), 'kept by --keep: later runs leave this directory alone\n');
+  else rmSync(runDir, { recursive: true, force: true });
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -58,7 +60,7 @@ function removeStaleRuns() {
   if (!existsSync(base)) return;
   for (const name of readdirSync(base)) {
     const pid = Number(/^run-.*-(\d+)$/.exec(name)?.[1]);
-    if (!pid) continue;
+    if (!pid || existsSync(join(base, name, 'KEEP'))) continue;
     try {
       process.kill(pid, 0);
     } catch {
@@ -69,16 +71,10 @@ function removeStaleRuns() {
 
 async function prepareState(dirs, logs) {
   const log = (name) => ({ cwd: ROOT, logFile: join(logs, `${name}.log`) });
-  await Promise.all([
-    runWrangler(['deploy', '--dry-run', '--outdir', dirs.build, '-c', CONFIG], log('build')),
-    runWrangler(['deploy', '--dry-run', '--outdir', dirs.ceilingBuild, '-c', CEILING_CONFIG, ...compatibilityDateArgs(CONFIG)], log('build-ceiling')),
-    (async () => {
-      await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dirs.stateOn, '-c', CONFIG], log('migrate'));
-      const seedFile = join(runDir, 'seed.sql');
-      writeFileSync(seedFile, seedSql());
-      await runWrangler(['d1', 'execute', 'DB', '--local', '--persist-to', dirs.stateOn, '--file', seedFile, '-c', CONFIG], log('seed'));
-    })(),
-  ]);
+  await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', dirs.stateOn, '-c', CONFIG], log('migrate'));
+  const seedFile = join(runDir, 'seed.sql');
+  writeFileSync(seedFile, seedSql());
+  await runWrangler(['d1', 'execute', 'DB', '--local', '--persist-to', dirs.stateOn, '--file', seedFile, '-c', CONFIG], log('seed'));
   // The cache-off server gets its own copy of the seeded state, so the two never share a SQLite file.
   cpSync(dirs.stateOn, dirs.stateOff, { recursive: true });
 }
@@ -98,7 +94,7 @@ async function startServers(dirs, logs, jwt) {
   const api = (which, state) =>
     startWrangler(
       [
-        'dev', join(dirs.build, 'index.js'), '--no-bundle', '-c', dirs.config, ...common(which), '--persist-to', state,
+        'dev', '-c', dirs.config, ...common(which), '--persist-to', state,
         '--var', `JWT_SECRET:${jwt.secret}`, '--var', `JWT_ISSUER:${jwt.issuer}`, '--var', `JWT_AUDIENCE:${jwt.audience}`,
         '--var', 'LOG_LEVEL:error', '--var', `CATALOG_CACHE:${which}`,
         // Tokens minted early must outlive a long run.
@@ -110,7 +106,7 @@ async function startServers(dirs, logs, jwt) {
     on: api('on', dirs.stateOn),
     off: api('off', dirs.stateOff),
     ceiling: startWrangler(
-      ['dev', join(dirs.ceilingBuild, 'worker.js'), '--no-bundle', '-c', CEILING_CONFIG, ...common('ceiling'),
+      ['dev', '-c', CEILING_CONFIG, ...common('ceiling'),
         '--persist-to', dirs.stateCeiling, ...compatibilityDateArgs(CONFIG)],
       { cwd: ROOT, logFile: join(logs, 'ceiling.log') },
     ),
@@ -175,24 +171,25 @@ async function main() {
   const logs = join(runDir, 'logs');
   mkdirSync(logs, { recursive: true });
   const dirs = {
-    build: join(runDir, 'build'),
-    ceilingBuild: join(runDir, 'ceiling-build'),
     minified: join(runDir, 'minified'),
     stateOn: join(runDir, 'state-cache-on'),
     stateOff: join(runDir, 'state-cache-off'),
     stateCeiling: join(runDir, 'state-ceiling'),
     config: join(runDir, 'wrangler.bench.toml'),
   };
-  writeFileSync(dirs.config, benchConfigText(ROOT, CONFIG));
+  // wrangler dev rebuilds on every change of the files it serves: the run serves a snapshot of src/, so edits
+  // made while it runs cannot restart the Worker mid-measurement (and both API servers run the same code).
+  cpSync(join(ROOT, 'src'), join(runDir, 'src'), { recursive: true });
+  writeFileSync(dirs.config, benchConfigText(ROOT, CONFIG, runDir));
 
   let failed = false;
   try {
-    step(`Building the Worker, applying migrations and seeding a fresh D1 under ${runDir.slice(ROOT.length + 1)}`);
-    await prepareState(dirs, logs);
-    step('Starting the API (edge cache on and off) and the ceiling Worker with wrangler dev');
-    // The minified build is only measured (bundle size); it runs while the servers start.
+    step(`Applying migrations to a fresh local D1 under ${runDir.slice(ROOT.length + 1)} and seeding it`);
+    // The minified deploy build is only measured (bundle size); it runs meanwhile.
     const minified = runWrangler(['deploy', '--dry-run', '--minify', '--outdir', dirs.minified, '-c', CONFIG], { cwd: ROOT, logFile: join(logs, 'minified.log') });
     minified.catch(() => {});
+    await prepareState(dirs, logs);
+    step('Starting the API (edge cache on and off) and the ceiling Worker with wrangler dev');
     // A secret of this run only: the benchmark can sign the access tokens its scenarios need.
     const jwt = { secret: randomBytes(32).toString('hex'), issuer: 'edge-shop-bench', audience: 'edge-shop-bench' };
     const { servers, urls } = await startServers(dirs, logs, jwt);

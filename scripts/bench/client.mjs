@@ -2,6 +2,8 @@
 import { SignJWT } from 'jose';
 import { PASSWORD, USER_COUNT, userEmail, userId } from './dataset.mjs';
 
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 export async function api(base, method, path, { token, body } = {}) {
   const res = await fetch(base + path, {
     method,
@@ -10,7 +12,9 @@ export async function api(base, method, path, { token, body } = {}) {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: body !== undefined ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  }).catch((e) => {
+    throw new Error(`${method} ${path} ${e?.name === 'TimeoutError' ? `got no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : `failed: ${e?.message}`}`);
   });
   const text = await res.text();
   let json;
@@ -24,7 +28,9 @@ export async function api(base, method, path, { token, body } = {}) {
 
 /** Like `api` but throws unless the answer is 2xx, naming the step that failed. */
 export async function must(step, base, method, path, opts) {
-  const res = await api(base, method, path, opts);
+  const res = await api(base, method, path, opts).catch((e) => {
+    throw new Error(`${step}: ${e.message}`);
+  });
   if (res.status < 200 || res.status > 299) {
     const detail = res.json?.code ? `${res.json.code}: ${res.json.detail ?? ''}` : res.text.slice(0, 200);
     throw new Error(`${step}: ${method} ${path} answered ${res.status} (${detail})`);
@@ -55,11 +61,11 @@ export class RouteMissing extends Error {
 
 /**
  * Throws RouteMissing when `method path` is not a route of the API: the app's own 404 for unknown routes
- * ("No route matches …") or a 405. The probe carries no token, so protected routes answer 401 without
- * changing anything.
+ * ("No route matches …") or a 405. The probe carries no token and no body, so protected routes answer 401
+ * without changing anything.
  */
 export async function requireRoute(base, method, path) {
-  const res = await api(base, method, path, method === 'GET' || method === 'DELETE' ? {} : { body: {} });
+  const res = await api(base, method, path);
   const unknown = res.status === 404 && /no route matches/i.test(res.json?.detail ?? '');
   if (unknown || res.status === 405) throw new RouteMissing(`${method} ${path}`);
 }

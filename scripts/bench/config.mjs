@@ -4,15 +4,15 @@ import { resolve } from 'node:path';
 
 /**
  * The text of `configPath` for a copy that lives elsewhere (the run directory, away from any .dev.vars): `main`
- * and `migrations_dir` made absolute, and every rate limit raised, because all benchmark requests come from one
- * address and LOGIN_RL counts every login attempt per address (20 a minute in production). The binding is still
- * called on every login, so its cost stays in the numbers.
+ * pointing into `codeRoot` (the run's snapshot of the sources), `migrations_dir` absolute, and every rate limit
+ * raised, because all benchmark requests come from one address and LOGIN_RL counts every login attempt per
+ * address (20 a minute in production). The binding is still called on every login, so its cost stays in.
  */
-export function benchConfigText(root, configPath) {
-  const abs = (_, key, value) => `${key}${JSON.stringify(resolve(root, value))}`;
+export function benchConfigText(root, configPath, codeRoot = root) {
+  const abs = (base) => (_, key, value) => `${key}${JSON.stringify(resolve(base, value))}`;
   return readFileSync(configPath, 'utf8')
-    .replace(/^(\s*main\s*=\s*)"([^"]+)"/m, abs)
-    .replace(/^(\s*migrations_dir\s*=\s*)"([^"]+)"/gm, abs)
+    .replace(/^(\s*main\s*=\s*)"([^"]+)"/m, abs(codeRoot))
+    .replace(/^(\s*migrations_dir\s*=\s*)"([^"]+)"/gm, abs(root))
     .replace(/(\[\[ratelimits\]\][^[]*?limit\s*=\s*)\d+/g, '$11000000');
 }
 

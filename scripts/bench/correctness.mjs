@@ -10,8 +10,7 @@ import { SHIPPING_ADDRESS } from './scenarios.mjs';
 const LOST_UPDATE_ADDS = 100;
 
 /** `api` that reports a request that failed or timed out as a status instead of throwing. */
-const attempt = (...args) =>
-  api(...args).catch((e) => ({ status: e?.name === 'TimeoutError' || /timeout|aborted/i.test(String(e?.message)) ? 'timeout' : 'socket error' }));
+const attempt = (...args) => api(...args).catch((e) => ({ status: /no answer within/.test(e.message) ? 'no answer' : 'socket error' }));
 
 const tally = (responses) => {
   const byStatus = {};

@@ -147,10 +147,11 @@ ${bundle ? `\`wrangler deploy --dry-run --minify\`: **${kib(bundle.gzip)} gzip**
 
 ## How the run works
 
-- The API is built once (\`wrangler deploy --dry-run\`, the code that \`npm run deploy\` uploads) and served twice by
-  \`wrangler dev --no-bundle\` on throwaway state under \`.bench/\`: once as configured (edge cache on) and once with
-  \`CATALOG_CACHE=off\`, each with its own copy of the seeded D1. The ceiling is a bench-only Hono Worker
-  (\`scripts/bench/ceiling/\`) on the same workerd and compatibility date.
+- The API (a snapshot of \`src/\` taken when the run starts) runs twice under \`wrangler dev\` (logging at error level)
+  on throwaway state under \`.bench/\`: once as
+  configured (edge cache on) and once with \`CATALOG_CACHE=off\`, each with its own copy of the seeded D1. The
+  ceiling is a bench-only Hono Worker (\`scripts/bench/ceiling/\`) under \`wrangler dev\` too, on the same workerd
+  and compatibility date.
 - Dataset: 10 categories, 1,000 active products (2 images each, every 20th sold out, one with stock 10 for
   \`oversell\`), 200 customers sharing one PBKDF2 password hash.
 - Cached scenarios request every URL they use once first. Each timed scenario is one closed loop whose first

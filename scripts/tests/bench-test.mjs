@@ -45,8 +45,8 @@ test('bench config: absolute paths, raised rate limits, everything else kept', (
     'name = "x"\nmain = "src/index.ts"\ncompatibility_date = "2026-05-01"\n[[d1_databases]]\nbinding = "DB"\nmigrations_dir = "drizzle"\n' +
       '[[ratelimits]]\nname = "LOGIN_RL"\nnamespace_id = "1001"\nsimple = { limit = 20, period = 60 }\n',
   );
-  const text = benchConfigText('/repo', file);
-  assert.match(text, /^main = "\/repo\/src\/index.ts"$/m);
+  const text = benchConfigText('/repo', file, '/run');
+  assert.match(text, /^main = "\/run\/src\/index.ts"$/m);
   assert.match(text, /^migrations_dir = "\/repo\/drizzle"$/m);
   assert.match(text, /simple = \{ limit = 1000000, period = 60 \}/);
   assert.match(text, /^compatibility_date = "2026-05-01"$/m);
