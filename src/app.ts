@@ -3,7 +3,7 @@
  * the single problem+json funnel for errors, unknown routes (404) and wrong methods (405).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './http/body-limit';
 import { cors } from 'hono/cors';
 import { loadConfig, type Config } from './config';
 import { createDb } from './db/client';
@@ -28,7 +28,7 @@ const UPLOAD_PATH_RE = /^\/api\/v1\/admin\/products\/[^/]+\/images\/?$/;
 const tooLarge = (limit: number) => () => {
   throw new AppError('payload_too_large', `The request body exceeds ${limit / (1024 * 1024)} MiB.`);
 };
-const jsonLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) });
+const jsonLimit = limitBody({ maxSize: JSON_BODY_LIMIT, onError: tooLarge(JSON_BODY_LIMIT) });
 
 const corsByConfig = new WeakMap<Config, MiddlewareHandler>();
 

@@ -119,6 +119,27 @@ describe('request bodies', () => {
     await expectProblem(res, 413, 'payload_too_large');
   });
 
+  it('reads a streamed body over 1 MiB to its end before answering 413', async () => {
+    // A half-read body makes workerd drop the connection, and `wrangler dev` then fails the next request (503).
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    let sent = 0;
+    let finished = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 3 * MiB) {
+          finished = true;
+          controller.close();
+          return;
+        }
+        controller.enqueue(chunk);
+        sent += chunk.length;
+      },
+    });
+    const res = await api('POST', '/api/v1/users/register/', { raw: body, headers: { 'Content-Type': 'application/json' } });
+    await expectProblem(res, 413, 'payload_too_large');
+    expect(finished).toBe(true);
+  });
+
   it('accepts a small streamed body without Content-Length', async () => {
     const text = JSON.stringify({ email: 'stream@example.com', password: 'short' });
     const stream = new ReadableStream<Uint8Array>({

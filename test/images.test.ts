@@ -140,6 +140,31 @@ describe('image upload: the 5 MiB limit', () => {
     });
     await expectProblem(res, 413, 'payload_too_large');
   }, 10_000);
+
+  it('reads a streamed body over the limit to its end before answering 413', async () => {
+    const product = await makeProduct();
+    // No Content-Length: the limit is found while reading. A body left half-read makes workerd drop the
+    // connection, and `wrangler dev` then fails the NEXT request with a 503, so the rest must be consumed.
+    const chunk = new Uint8Array(256 * 1024);
+    const total = UPLOAD_REQUEST_LIMIT + 2 * MiB;
+    let sent = 0;
+    let finished = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) {
+          finished = true;
+          controller.close();
+          return;
+        }
+        controller.enqueue(chunk);
+        sent += chunk.length;
+      },
+    });
+    const res = await api('POST', imagesPath(product.id), { token: admin.token, raw: body, headers: { 'Content-Type': 'multipart/form-data; boundary=x' } });
+    await expectProblem(res, 413, 'payload_too_large');
+    expect(finished).toBe(true);
+    expect((await adminProduct(product.id)).images).toEqual([]);
+  }, 20_000);
 });
 
 describe('image routes in the OpenAPI document', () => {

@@ -4,10 +4,10 @@
  * upload route has its own, checked from Content-Length before any byte is read when the client sends one.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { bumpCatalogVersion } from '../catalog/catalog-version';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
+import { limitBody } from '../http/body-limit';
 import { logError } from '../http/logging';
 import { describe } from '../http/openapi';
 import { params, parseOrThrow } from '../http/validate';
@@ -23,7 +23,7 @@ const doc = { tag: 'Admin: catalog', auth: 'admin' as const };
 // The file may be 5 MiB exactly; the multipart framing around it (boundaries, part headers, alt, position)
 // gets 64 KiB on top. The file's own size is checked again after parsing.
 export const UPLOAD_REQUEST_LIMIT = MAX_IMAGE_BYTES + 64 * 1024;
-const uploadLimit = bodyLimit({
+const uploadLimit = limitBody({
   maxSize: UPLOAD_REQUEST_LIMIT,
   onError: () => {
     throw new AppError('payload_too_large', 'The upload exceeds 5 MiB.');
