@@ -10,7 +10,7 @@ import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
-import { allowedMethods } from './http/method-not-allowed';
+import { allowedMethods, optionsAllow } from './http/method-not-allowed';
 import { onError, problemResponse } from './http/problem';
 import { systemRoutes } from './system/system.routes';
 import { usersRoutes } from './users/users.routes';
@@ -60,6 +60,7 @@ export function buildApp() {
     c.set('db', createDb(c.env.DB, c.get('dbCalls')));
     await next();
   });
+  app.use('*', optionsAllow(() => app.routes));
   app.use('*', (c, next) => corsFor(c.get('config'))(c, next));
   // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
   app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));

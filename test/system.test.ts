@@ -61,6 +61,19 @@ describe('GET /api/v1/health', () => {
     expect(body.detail).toContain('DELETE');
     expect(res.headers.get('Allow')).toContain('GET');
   });
+
+  it('answers OPTIONS (plain or CORS preflight) with the route’s methods in Allow', async () => {
+    const allowOf = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await api('OPTIONS', path, { headers });
+      expect(res.status, path).toBe(204);
+      return res.headers.get('Allow')?.split(', ').sort();
+    };
+    expect(await allowOf('/api/v1/health/')).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    expect(await allowOf('/api/v1/users/register')).toEqual(['OPTIONS', 'POST']);
+    expect(await allowOf('/api/v1/products/1/review/')).toEqual(['DELETE', 'OPTIONS', 'PUT']);
+    const preflight = { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'PATCH' };
+    expect(await allowOf('/api/v1/users/profile/', preflight)).toEqual(['GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT']);
+  });
 });
 
 describe('GET /api/v1/openapi.json', () => {

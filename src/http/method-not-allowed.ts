@@ -2,6 +2,7 @@
  * 405 support: Hono answers an unmatched method as "not found", so the not-found handler asks which registered
  * routes match the path with other methods and, if any do, answers 405 with an `Allow` header.
  */
+import type { MiddlewareHandler } from 'hono';
 import type { RouterRoute } from 'hono/types';
 
 interface Compiled {
@@ -37,3 +38,23 @@ export function allowedMethods(routes: RouterRoute[], path: string): string[] {
   if (methods.size) methods.add('OPTIONS');
   return [...methods];
 }
+
+/**
+ * OPTIONS answers (CORS preflights included) name the route's methods in `Allow` (RFC 9110 §9.3.7), as DRF
+ * does: clients discover what a resource accepts without trying each method.
+ */
+export const optionsAllow =
+  (routes: () => RouterRoute[]): MiddlewareHandler =>
+  async (c, next) => {
+    await next();
+    if (c.req.method !== 'OPTIONS' || c.res.status >= 300) return;
+    const allow = allowedMethods(routes(), c.req.path);
+    if (!allow.length) return;
+    try {
+      c.res.headers.set('Allow', allow.join(', '));
+    } catch {
+      // Immutable headers (a response built elsewhere): copy once.
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set('Allow', allow.join(', '));
+    }
+  };
