@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogVersion } from '../src/catalog/catalog-version';
 import { UPLOAD_REQUEST_LIMIT } from '../src/media/images-admin.routes';
 import { GIF, imageForm, JPEG, PNG, pngOfSize, WEBP } from './fixtures/images';
-import { orderProduct } from './fixtures/catalog';
+import { fieldsOf, orderProduct } from './fixtures/catalog';
 import { makeAdmin, makeProduct, makeUser, type TestUser } from './helpers/factories';
 import { api, BASE, expectProblem, json } from './helpers/http';
 
@@ -108,6 +108,20 @@ describe('image upload: hostile and invalid input', () => {
       await api('POST', imagesPath(product.id), { token: admin.token, raw: broken, headers: { 'Content-Type': 'multipart/form-data; boundary=b' } }),
       400, 'validation_error',
     );
+  });
+
+  it('refuses several files in one upload instead of storing one of them', async () => {
+    const product = await makeProduct();
+    const before = (await env.IMAGES.list()).objects.length;
+    const two = imageForm(PNG);
+    two.append('file', new File([GIF], 'second.gif', { type: 'image/gif' }));
+    const p = await expectProblem(await upload(product.id, two), 400, 'validation_error');
+    expect(p.errors).toEqual([{ field: 'file', message: expect.stringContaining('exactly one file') }]);
+    const twoAlts = imageForm(PNG, { alt: 'one' });
+    twoAlts.append('alt', 'two');
+    expect(fieldsOf(await expectProblem(await upload(product.id, twoAlts), 400, 'validation_error'))).toEqual(['alt']);
+    expect((await env.IMAGES.list()).objects.length).toBe(before);
+    expect((await adminProduct(product.id)).images).toEqual([]);
   });
 
   it('answers 404 for an unknown product', async () => {

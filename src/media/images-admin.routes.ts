@@ -32,16 +32,23 @@ const uploadLimit = limitBody({
 
 const notMultipart = (message: string) => new AppError('validation_error', 'The upload failed validation.', { errors: [{ field: 'file', message }] });
 
-/** The form fields of a multipart body; anything that is not parseable multipart is a 400 on `file`. */
+/**
+ * The form fields of a multipart body; anything that is not parseable multipart is a 400 on `file`. Repeated
+ * fields are kept as lists (not silently narrowed to the last one): several files in one upload are a 400, and
+ * a repeated alt or position fails its schema.
+ */
 async function readForm(c: Context<AppEnv>) {
   if (!/^multipart\/form-data\s*;/i.test(c.req.header('Content-Type') ?? '')) {
     throw notMultipart('is required: send the image as a multipart/form-data part named "file"');
   }
+  let form: Awaited<ReturnType<typeof c.req.parseBody>>;
   try {
-    return await c.req.parseBody();
+    form = await c.req.parseBody({ all: true });
   } catch {
     throw notMultipart('the multipart/form-data body could not be parsed');
   }
+  if (Array.isArray(form.file)) throw notMultipart('must be exactly one file: upload one image per request');
+  return form;
 }
 
 describe({
