@@ -22,7 +22,7 @@ import { ceilingEnd, ceilingStart, measured } from './bench/scenarios.mjs';
 import { ROOT } from './lib/wrangler.mjs';
 
 const CONFIG = join(ROOT, 'wrangler.toml');
-const CEILING_CONFIG = join(ROOT, 'scripts/bench/ceiling/wrangler.toml');
+const CEILING_DIR = join(ROOT, 'scripts/bench/ceiling');
 
 const byKey = Object.fromEntries([...measured, oversell, lostUpdate].map((s) => [s.key, s]));
 // The cached reads run right after the ceiling and PBKDF2 alone right before the login it is compared with, so
@@ -107,7 +107,7 @@ async function startServers(dirs, logs, jwt) {
     on: api('on', dirs.stateOn),
     off: api('off', dirs.stateOff),
     ceiling: startWrangler(
-      ['dev', '-c', CEILING_CONFIG, ...common('ceiling'),
+      ['dev', '-c', join(dirs.ceiling, 'wrangler.toml'), ...common('ceiling'),
         '--persist-to', dirs.stateCeiling, ...compatibilityDateArgs(CONFIG)],
       { cwd: ROOT, logFile: join(logs, 'ceiling.log') },
     ),
@@ -173,6 +173,7 @@ async function main() {
   mkdirSync(logs, { recursive: true });
   const dirs = {
     minified: join(runDir, 'minified'),
+    ceiling: join(runDir, 'ceiling'),
     stateOn: join(runDir, 'state-cache-on'),
     stateOff: join(runDir, 'state-cache-off'),
     stateCeiling: join(runDir, 'state-ceiling'),
@@ -181,6 +182,8 @@ async function main() {
   // wrangler dev rebuilds on every change of the files it serves: the run serves a snapshot of src/, so edits
   // made while it runs cannot restart the Worker mid-measurement (and both API servers run the same code).
   cpSync(join(ROOT, 'src'), join(runDir, 'src'), { recursive: true });
+  // The ceiling too runs from the run directory, so wrangler's build files land there and not in scripts/.
+  cpSync(CEILING_DIR, dirs.ceiling, { recursive: true, filter: (path) => !path.includes('.wrangler') });
   writeFileSync(dirs.config, benchConfigText(ROOT, CONFIG, runDir));
 
   let failed = false;
