@@ -126,6 +126,23 @@ describe('admin orders: list and filters', () => {
     expect(first).toMatchObject({ id: b1.id, number: b1.number, user: { id: bob.id, email: bob.email }, items: b1.items });
   });
 
+  it('searches by a whole long email (over 50 characters) and treats % and _ literally', async () => {
+    const admin = await makeAdmin();
+    const email = `a-very-long-mailbox-name-for-search-${Date.now()}@orders.long-domain.example`;
+    expect(email.length).toBeGreaterThan(60);
+    const user = await makeUser({ email });
+    const { order } = await placeOrder(user);
+    const search = async (term: string) => {
+      const res = await api('GET', `/api/v1/admin/orders/?search=${encodeURIComponent(term)}`, { token: admin.token });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return (await json(res)).results.map((o: any) => o.id);
+    };
+    expect(await search(email)).toEqual([order.id]);
+    expect(await search(email.toUpperCase())).toEqual([order.id]);
+    expect(await search('x'.repeat(254))).toEqual([]);
+    expect(await search('%_'.repeat(40))).toEqual([]);
+  });
+
   it.each(['created_after=yesterday', 'created_before=2026-02-30', 'status=lost', 'user_id=abc', 'page=0'])('refuses %s with 400', async (qs) => {
     const admin = await makeAdmin();
     await expectProblem(await api('GET', `/api/v1/admin/orders/?${qs}`, { token: admin.token }), 400, 'validation_error');

@@ -21,17 +21,17 @@ export interface OrderFilters {
   search?: string;
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 function whereOf(f: OrderFilters): SQL | undefined {
-  const term = f.search ? `%${likeEscape(f.search)}%` : undefined;
+  // instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes ("pattern too complex"), which made any search of
+  // 49+ characters (a whole long email) a 500; instr() has no length limit and no wildcards to escape.
+  const term = f.search ? f.search.toLowerCase() : undefined;
   return and(
     f.userId !== undefined ? eq(orders.userId, f.userId) : undefined,
     f.status ? eq(orders.status, f.status) : undefined,
     f.createdAfter ? gte(orders.createdAt, f.createdAfter) : undefined,
     f.createdBefore ? lte(orders.createdAt, f.createdBefore) : undefined,
-    // Numbers are upper-case and emails lower-case; LIKE is case-insensitive for ASCII either way.
-    term ? sql`(${orders.number} LIKE ${term} ESCAPE '\\' OR ${users.email} LIKE ${term} ESCAPE '\\')` : undefined,
+    // Numbers are upper-case ASCII and emails are stored lower-cased: lower() of both matches any case of the term.
+    term ? sql`(instr(lower(${orders.number}), ${term}) > 0 OR instr(lower(${users.email}), ${term}) > 0)` : undefined,
   );
 }
 
