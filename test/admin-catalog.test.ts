@@ -141,6 +141,14 @@ describe('admin categories', () => {
       await expectProblem(await api(method, `${A}/categories/999999/`, as(method === 'PUT' || method === 'PATCH' ? { name: unique('N') } : undefined)), 404, 'not_found');
     }
     await expectProblem(await api('GET', `${A}/categories/abc/`, as()), 404, 'not_found');
+    // Ids that cannot exist are unknown too (as on the public routes), not a 400.
+    for (const id of ['0', '99999999999999999999']) {
+      for (const kind of ['categories', 'products']) {
+        await expectProblem(await api('GET', `${A}/${kind}/${id}/`, as()), 404, 'not_found');
+        await expectProblem(await api('PATCH', `${A}/${kind}/${id}/`, as({})), 404, 'not_found');
+        await expectProblem(await api('DELETE', `${A}/${kind}/${id}/`, as()), 404, 'not_found');
+      }
+    }
   });
 
   it('DELETE keeps the products, uncategorised', async () => {

@@ -79,6 +79,9 @@ describe('admin orders: workflow', () => {
     await expectProblem(await patch(admin, order.id, 'lost'), 400, 'validation_error');
     await expectProblem(await api('PATCH', `/api/v1/admin/orders/${order.id}/`, { token: admin.token, body: {} }), 400, 'validation_error');
     await expectProblem(await patch(admin, 999999, 'confirmed'), 404, 'not_found');
+    await expectProblem(await patch(admin, 0, 'confirmed'), 404, 'not_found');
+    await expectProblem(await api('GET', '/api/v1/admin/orders/99999999999999999999/', { token: admin.token }), 404, 'not_found');
+    await expectProblem(await api('DELETE', '/api/v1/admin/orders/0/', { token: admin.token }), 404, 'not_found');
   });
 
   it('deletes only cancelled orders, with their items and history', async () => {

@@ -177,6 +177,8 @@ describe('cart: errors', () => {
     const line = await addToCart(user.token, (await makeProduct()).id);
     await expectProblem(await api('PUT', '/api/v1/cart/999999/', { token: user.token, body: { quantity: 1 } }), 404, 'not_found');
     await expectProblem(await api('DELETE', '/api/v1/cart/999999/', { token: user.token }), 404, 'not_found');
+    await expectProblem(await api('PATCH', '/api/v1/cart/0/', { token: user.token, body: { quantity: 1 } }), 404, 'not_found');
+    await expectProblem(await api('DELETE', '/api/v1/cart/99999999999999999999/', { token: user.token }), 404, 'not_found');
     await expectProblem(await api('PATCH', `/api/v1/cart/${line.id}/`, { token: user.token, body: {} }), 400, 'validation_error');
     await expectProblem(await api('PATCH', `/api/v1/cart/${line.id}/`, { token: user.token, body: { quantity: 0 } }), 400, 'validation_error');
   });

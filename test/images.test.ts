@@ -124,8 +124,13 @@ describe('image upload: hostile and invalid input', () => {
     expect((await adminProduct(product.id)).images).toEqual([]);
   });
 
-  it('answers 404 for an unknown product', async () => {
+  it('answers 404 for an unknown product or image, also for ids that cannot exist', async () => {
     await expectProblem(await upload(999999, imageForm(PNG)), 404, 'not_found');
+    await expectProblem(await upload(0, imageForm(PNG)), 404, 'not_found');
+    const product = await makeProduct();
+    for (const path of [`${imagesPath(0)}1/`, `${imagesPath(product.id)}0/`, `${imagesPath(product.id)}99999999999999999999/`]) {
+      await expectProblem(await api('DELETE', path, { token: admin.token }), 404, 'not_found');
+    }
   });
 });
 

@@ -205,6 +205,8 @@ describe('orders: own list and detail', () => {
     await expectProblem(await api('GET', `/api/v1/orders/${order.id}/`, { token: stranger.token }), 404, 'not_found');
     await expectProblem(await api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: stranger.token }), 404, 'not_found');
     await expectProblem(await api('GET', '/api/v1/orders/999999/', { token: owner.token }), 404, 'not_found');
+    await expectProblem(await api('GET', '/api/v1/orders/0/', { token: owner.token }), 404, 'not_found');
+    await expectProblem(await api('POST', '/api/v1/orders/99999999999999999999/cancel/', { token: owner.token }), 404, 'not_found');
     expect((await json(await api('GET', '/api/v1/orders/', { token: stranger.token }))).count).toBe(0);
   });
 

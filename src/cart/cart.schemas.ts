@@ -1,5 +1,6 @@
 /** Cart: request bodies and the Cart JSON of API.md (responses go through `cartView` / `cartLineView`). */
 import { z } from 'zod';
+import { pathId } from '../http/validate';
 import { formatMoney } from '../lib/money';
 import { mediaUrl } from '../media/media-url';
 import type { CartLineData, CartResult } from './cart.do';
@@ -15,7 +16,7 @@ export const AddItemBody = z.object({
 
 export const SetQuantityBody = z.object({ quantity });
 
-export const CartItemParams = z.object({ item_id: z.coerce.number().int().positive() });
+export const CartItemParams = z.object({ item_id: pathId('Cart line id (integer)') });
 
 const money = z.string().describe('Decimal string with two places, e.g. "1299.99"');
 

@@ -1,5 +1,6 @@
 /** Admin catalog: request bodies and views for categories and products (the API contract). */
 import { z } from 'zod';
+import { pathId } from '../http/validate';
 import { parseMoney } from '../lib/money';
 import { SLUG_MAX, SLUG_RE } from '../lib/slug';
 
@@ -19,7 +20,7 @@ const slug = z
   .regex(SLUG_RE, 'must contain only lower-case letters, digits and single hyphens');
 const description = z.string(typed('must be a string')).max(5000, 'must be at most 5000 characters');
 
-export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+export const IdParam = z.object({ id: pathId('Row id (integer)') });
 
 // ---------------------------------------------------------------------------------------------- categories
 

@@ -4,7 +4,7 @@
  * are the same ones the OpenAPI document is generated from.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError, type FieldError } from '../errors';
 
 /** zod issues → `[{ field, message }]`, with dotted/bracketed paths (`shipping_address.city`, `items[0]`). */
@@ -63,3 +63,14 @@ export const query = make('query', (c) => c.req.query(), 'Query string');
 
 /** Path parameters. */
 export const params = make('param', (c) => c.req.param(), 'Path');
+
+/**
+ * A row id in a path whose route pattern already allows digits only. Any digit string is well-formed; ids that
+ * cannot exist (0, beyond 2^53) become 0 and are simply not found (404), as on the public catalog routes.
+ */
+export const pathId = (description: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be an integer')
+    .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : 0))
+    .describe(description);

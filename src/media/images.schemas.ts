@@ -1,6 +1,7 @@
 /** Admin image upload: the multipart form, path parameters and the image view (the API contract). */
 import { z } from 'zod';
 import { ImageView } from '../catalog/products.queries';
+import { pathId } from '../http/validate';
 
 const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
 
@@ -19,7 +20,7 @@ export const ImageUploadForm = z.object({
 // zod checks `instanceof File` at run time but types the value with its own File interface.
 export type ImageUploadForm = Omit<z.output<typeof ImageUploadForm>, 'file'> & { file: File };
 
-export const ProductParam = z.object({ id: z.coerce.number().int().positive() });
-export const ImageParams = z.object({ id: z.coerce.number().int().positive(), image_id: z.coerce.number().int().positive() });
+export const ProductParam = z.object({ id: pathId('Product id (integer)') });
+export const ImageParams = z.object({ id: pathId('Product id (integer)'), image_id: pathId('Image id (integer)') });
 
 export { ImageView };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
 import { pageFields } from '../http/pagination';
+import { pathId } from '../http/validate';
 import { formatMoney } from '../lib/money';
 import { isCountryCode } from './countries';
 import type { OrderRecord } from './orders.queries';
@@ -70,7 +71,7 @@ export const AdminOrdersQuery = z.object({
 });
 export type AdminOrdersQuery = z.output<typeof AdminOrdersQuery>;
 
-export const OrderParams = z.object({ id: z.coerce.number().int().positive() });
+export const OrderParams = z.object({ id: pathId('Order id (integer)') });
 
 export const StatusPatchBody = z.object({ status });
 
