@@ -2,7 +2,7 @@ import { runInDurableObject } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { CartDO } from '../src/cart/cart.do';
-import { idempotencyRecords, orderItems, orders, orderStatusHistory, products } from '../src/db/schema';
+import { idempotencyRecords, orderItems, orders, orderStatusHistory, products, users } from '../src/db/schema';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
 import { db, makeProduct, makeUser } from './helpers/factories';
 import { addToCart, address, cartStub, checkout, checkoutBody, ordersOf, stockOf } from './helpers/shop';
@@ -73,6 +73,16 @@ describe('checkout: happy path', () => {
 });
 
 describe('checkout: refusals', () => {
+  it('answers 401 (not a 500) when the account was deleted after its token was issued; nothing is written', async () => {
+    const user = await makeUser();
+    const p = await makeProduct({ stock: 4 });
+    await addToCart(user.token, p.id, 2);
+    await db().delete(users).where(eq(users.id, user.id));
+    await expectProblem(await checkout(user.token), 401, 'not_authenticated');
+    expect(await stockOf(p.id)).toBe(4);
+    expect(await ordersOf(user.id)).toHaveLength(0);
+  });
+
   it('answers 409 cart_empty for an empty cart', async () => {
     const user = await makeUser();
     await expectProblem(await checkout(user.token), 409, 'cart_empty');

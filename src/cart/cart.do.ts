@@ -212,6 +212,8 @@ export class CartDO extends DurableObject<Env> {
         return fail('insufficient_stock', 'Not enough stock for some items; nothing was ordered.', counter.count, stockErrors(outcome.short) as ProblemField[]);
       case 'key_reused':
         return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', counter.count);
+      case 'account_gone':
+        return fail('not_authenticated', 'This account no longer exists.', counter.count);
       case 'busy':
         return fail('service_unavailable', 'Stock is changing too fast to place this order; please retry.', counter.count);
     }

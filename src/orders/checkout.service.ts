@@ -36,7 +36,9 @@ export type PlaceOrderOutcome =
   | { kind: 'replay'; orderId: number }
   | { kind: 'key_reused' }
   /** Stock kept changing under three attempts in a row. */
-  | { kind: 'busy' };
+  | { kind: 'busy' }
+  /** The buyer's account was deleted after their access token was issued (orders.user_id has no row). */
+  | { kind: 'account_gone' };
 
 type BatchFailure = 'stock' | 'foreign_key' | 'number_clash' | 'idempotency_clash' | 'other';
 
@@ -117,6 +119,9 @@ export async function placeOrder(db: Db, input: PlaceOrderInput, fault: Checkout
       if (failure === 'idempotency_clash' && input.idempotency) return replayFromD1(db, input.userId, input.idempotency);
       // Lost a race: the next attempt's read says what is short now (the 409 lists every short line).
       if (failure === 'stock' || failure === 'number_clash' || (failure === 'foreign_key' && attempt === 1)) continue;
+      // A product deleted under the cart was seen by the re-read of attempt 2; a foreign key that still fails
+      // can only be the buyer's own row: a token that outlived its account.
+      if (failure === 'foreign_key') return { kind: 'account_gone' };
       throw err;
     }
   }
