@@ -62,7 +62,7 @@ describe('in_stock', () => {
     await makeProduct({ categoryId: cat.id, name: 'plenty', stock: 5, createdAt: iso(2) });
     for (const v of ['true', 'True', 'TRUE', '1']) expect(await names(cat.id, `in_stock=${v}`), v).toEqual(['plenty']);
     for (const v of ['false', 'False', '0']) expect(await names(cat.id, `in_stock=${v}`), v).toEqual(['none left']);
-    for (const v of ['yes', '2', '', 'constructor', '__proto__']) {
+    for (const v of ['yes', '2', 'constructor', '__proto__']) {
       const body = await expectProblem(await api('GET', `/api/v1/products/?in_stock=${v}`), 400, 'validation_error');
       expect(body.errors?.map((e) => e.field)).toEqual(['in_stock']);
     }

@@ -58,8 +58,11 @@ export const jsonBody = make(
   'Request body',
 );
 
-/** Query string; repeated keys keep their last value. */
-export const query = make('query', (c) => c.req.query(), 'Query string');
+/**
+ * Query string; repeated keys keep their last value. Empty values (`?in_stock=&page=`) count as absent, as
+ * django-filter treats them: storefront forms send every filter field, filled or not.
+ */
+export const query = make('query', (c) => Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== '')), 'Query string');
 
 /** Path parameters. */
 export const params = make('param', (c) => c.req.param(), 'Path');
