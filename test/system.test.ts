@@ -2,6 +2,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { openApiPath } from '../src/http/openapi';
 import { makeUser } from './helpers/factories';
 import { api, BASE, expectProblem, json } from './helpers/http';
 
@@ -117,6 +118,20 @@ describe('GET /api/v1/openapi.json', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(paths['/api/v1/products/{id}/reviews/'].get.operationId).toBe('get_products_id_reviews');
     expect(paths['/api/v1/'].get.operationId).toBe('get_root');
+  });
+
+  it('describes every route the app serves, and nothing it does not serve', async () => {
+    const { paths } = await json(await api('GET', '/api/v1/openapi.json'));
+    const documented = new Set(
+      Object.entries<Record<string, unknown>>(paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\/+$/, '')}`)),
+    );
+    const served = new Set(
+      buildApp()
+        .routes.filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${openApiPath(r.path).replace(/\/+$/, '') || '/'}`),
+    );
+    expect([...served].filter((r) => !documented.has(r)), 'served but not documented').toEqual([]);
+    expect([...documented].filter((r) => !served.has(r)), 'documented but not served').toEqual([]);
   });
 
   it('declares every path parameter and leaks no router syntax', async () => {
