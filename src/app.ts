@@ -18,7 +18,8 @@ import { catalogRoutes } from './catalog/catalog.routes';
 import { reviewsRoutes } from './reviews/reviews.routes';
 import { mediaRoutes } from './media/media.routes';
 import { cartRoutes } from './cart/cart.routes';
-import { ordersRoutes } from './orders/orders.routes';
+import { registerRoutes } from './http/route';
+import { routeTable } from './routes';
 import { adminRoutes } from './admin/admin.routes';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -71,8 +72,8 @@ export function buildApp() {
   app.route('/', reviewsRoutes);
   app.route('/', mediaRoutes);
   app.route('/', cartRoutes);
-  app.route('/', ordersRoutes);
   app.route('/', adminRoutes);
+  registerRoutes(app, routeTable);
 
   app.notFound((c) => {
     const allow = allowedMethods(app.routes, c.req.path);

@@ -2,7 +2,7 @@
  * Configuration and secrets, read and validated once per isolate (per `env` object). A missing or bad value
  * fails every request with a 500 whose log line names the variable, never the value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Env } from './env';
 
 const intVar = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);

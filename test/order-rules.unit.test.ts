@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_LINE_QUANTITY, cartTotals, lineSubtotal, shortLines, stockErrors } from '../src/cart/cart.model';
 import { AppError } from '../src/errors';
 import { classifyBatchError } from '../src/orders/checkout.service';
-import { assertPaymentMethodAvailable, canonicalJson, idempotencyKey } from '../src/orders/checkout-request';
+import { assertPaymentMethodAvailable, canonicalJson, IdempotencyHeaders } from '../src/orders/checkout-request';
 import { CROCKFORD, ORDER_NUMBER_RE, orderNumber } from '../src/orders/order-number';
 import { canTransition, nextStatuses, restoresStock, transitionRefusal, type OrderStatus } from '../src/orders/order-status';
 
@@ -63,10 +63,11 @@ describe('order numbers', () => {
 
 describe('checkout request checks', () => {
   it('accepts 1..255 printable ASCII keys and refuses the rest', () => {
-    expect(idempotencyKey(undefined)).toBeUndefined();
-    expect(idempotencyKey('a')).toBe('a');
-    expect(idempotencyKey('k'.repeat(255))).toHaveLength(255);
-    for (const bad of ['', ' ', 'k'.repeat(256), 'caf\u00e9', 'a\nb']) expect(() => idempotencyKey(bad)).toThrow(AppError);
+    const key = (value: string | undefined) => IdempotencyHeaders.safeParse(value === undefined ? {} : { 'Idempotency-Key': value });
+    expect(key(undefined).data).toEqual({});
+    expect(key('a').data?.['Idempotency-Key']).toBe('a');
+    expect(key('k'.repeat(255)).data?.['Idempotency-Key']).toHaveLength(255);
+    for (const bad of ['', ' ', 'k'.repeat(256), 'caf\u00e9', 'a\nb']) expect(key(bad).success).toBe(false);
   });
   it('canonical JSON ignores key order and undefined fields', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe('{"a":{"d":[1,{"x":1,"y":2}]},"b":1}');

@@ -1,5 +1,5 @@
 /** Cart: request bodies and the Cart JSON of API.md (responses go through `cartView` / `cartLineView`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathId } from '../http/validate';
 import { formatMoney } from '../lib/money';
 import { mediaUrl } from '../media/media-url';

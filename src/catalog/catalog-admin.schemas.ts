@@ -1,5 +1,5 @@
 /** Admin catalog: request bodies and views for categories and products (the API contract). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathId } from '../http/validate';
 import { parseMoney } from '../lib/money';
 import { SLUG_MAX, SLUG_RE } from '../lib/slug';

@@ -1,5 +1,5 @@
 /** Public catalog: query/path schemas and response views (the API contract of API.md "Catalog (public)"). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageFields } from '../http/pagination';
 import { parseMoney } from '../lib/money';
 

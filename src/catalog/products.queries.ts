@@ -4,7 +4,7 @@
  * size. `productView` turns such a row into the Product JSON of API.md.
  */
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/client';
 import { categories, products } from '../db/schema';
 import { formatMoney } from '../lib/money';

@@ -3,8 +3,9 @@
  * describes its routes with `describe()` next to their handlers; the document is built on the first request
  * for it (not at Worker start-up) and reused.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES } from '../errors';
+import { methodsOf, type AnyRoute } from './route';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -21,6 +22,7 @@ export interface RouteDoc {
   query?: z.ZodType;
   params?: z.ZodType;
   headers?: Record<string, string>;
+  headerSchema?: z.ZodType;
   /** Success answers by status; `schema` omitted for empty bodies. */
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
   /** Error codes this route can answer (besides the generic ones). */
@@ -40,7 +42,7 @@ export function describe(doc: RouteDoc): void {
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
 
-function parameters(schema: z.ZodType | undefined, where: 'query' | 'path') {
+function parameters(schema: z.ZodType | undefined, where: 'query' | 'path' | 'header') {
   if (!schema) return [];
   const json = toSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
@@ -94,10 +96,37 @@ export function operationId(method: string, path: string): string {
 
 let cached: Record<string, unknown> | undefined;
 
-export function openApiDocument(title: string): Record<string, unknown> {
+/** The table's declarations in the document's terms: one entry per method. */
+function docsOf(table: readonly AnyRoute[]): RouteDoc[] {
+  return table.flatMap((r) =>
+    methodsOf(r).map((method) => ({
+      method,
+      path: r.path,
+      tag: r.tag,
+      summary: r.summary,
+      description: r.description,
+      auth: r.auth === 'customer' ? 'bearer' : r.auth,
+      body: r.request?.body,
+      bodyType: r.request?.bodyType,
+      query: r.request?.query,
+      params: r.request?.params,
+      headerSchema: r.request?.headers,
+      responses: r.responses,
+      errors: r.errors,
+    })),
+  );
+}
+
+function headerParameters(r: RouteDoc) {
+  const declared = parameters(r.headerSchema, 'header');
+  const legacy = Object.entries(r.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } as Record<string, unknown> }));
+  return [...declared, ...legacy];
+}
+
+export function openApiDocument(title: string, table: readonly AnyRoute[] = []): Record<string, unknown> {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of registry) {
+  for (const r of [...registry, ...docsOf(table)]) {
     const path = openApiPath(r.path);
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
@@ -124,7 +153,7 @@ export function openApiDocument(title: string): Record<string, unknown> {
       parameters: [
         ...pathParameters(path, r.params),
         ...parameters(r.query, 'query'),
-        ...Object.entries(r.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } })),
+        ...headerParameters(r),
       ],
       ...(r.body ? { requestBody: { required: true, content: { [r.bodyType ?? 'application/json']: { schema: toSchema(r.body, 'input') } } } } : {}),
       responses,

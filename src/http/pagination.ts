@@ -2,7 +2,7 @@
  * The one pagination helper: `page` (1-based) and `page_size` (default 20, capped at 100) in, and
  * `{ count, next, previous, results }` with absolute URLs out. A page past the end is a 404, as in DRF.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors';
 
 export const MAX_PAGE_SIZE = 100;

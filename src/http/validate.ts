@@ -4,11 +4,16 @@
  * are the same ones the OpenAPI document is generated from.
  */
 import type { MiddlewareHandler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, type FieldError } from '../errors';
 
 /** zod issues → `[{ field, message }]`, with dotted/bracketed paths (`shipping_address.city`, `items[0]`). */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+/** What fieldErrors reads of a zod error (zod 4 and the v3-compatible types @hono/zod-validator also accepts). */
+export interface IssueList {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}
+
+export function fieldErrors(error: IssueList): FieldError[] {
   return error.issues.map((issue) => {
     let field = '';
     for (const part of issue.path) {
@@ -38,6 +43,44 @@ function make<K extends Target>(target: K, read: (c: Parameters<MiddlewareHandle
       c.req.addValidatedData(target, data as object);
       await next();
     };
+}
+
+/** Media types a JSON route accepts: `application/json` and any `application/*+json`. */
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/**
+ * Reads and parses a JSON route's body before @hono/zod-validator sees it. An empty body is `{}`; a body sent
+ * as anything but JSON is 415 (a cross-site form or `text/plain` post cannot reach a JSON route without a CORS
+ * preflight); text that is not JSON is `malformed_json`. The parsed value is left in Hono's body cache, where
+ * the validator reads it.
+ */
+export const readJsonBody: MiddlewareHandler = async (c, next) => {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim() !== '') {
+    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0].trim();
+    if (!JSON_MEDIA_TYPE.test(mediaType)) throw new AppError('unsupported_media_type', 'The request body must be sent as application/json.');
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new AppError('malformed_json', 'The request body is not valid JSON.');
+    }
+  }
+  c.req.bodyCache.json = Promise.resolve(value);
+  await next();
+};
+
+/**
+ * The query as validated: a repeated key keeps its first value (as `c.req.query()`), and empty values (`?in_stock=&page=`) count as
+ * absent, as django-filter treats them: storefront forms send every filter field, filled or not.
+ */
+export function normalizeQuery(query: Record<string, string | string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== '' && first !== undefined) out[key] = first;
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Admin image upload: the multipart form, path parameters and the image view (the API contract). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ImageView } from '../catalog/products.queries';
 import { pathId } from '../http/validate';
 

@@ -3,7 +3,7 @@
  * never change, so answers are cacheable for a year as immutable, validated by R2's ETag.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../env';
 import { notFound } from '../errors';
 import { describe } from '../http/openapi';

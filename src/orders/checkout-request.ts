@@ -2,22 +2,24 @@
  * The HTTP-free checks of a checkout request: the Idempotency-Key header, its body fingerprint, and whether the
  * chosen payment method can be used on this server.
  */
+import * as z from 'zod';
 import { AppError } from '../errors';
 import { sha256Hex } from '../lib/crypto';
 import type { CheckoutBody } from './orders.schemas';
 
 const KEY_RE = /^[\x20-\x7E]{1,255}$/;
 
-/** The header's key, undefined when absent; 400 unless it is 1..255 printable ASCII characters. */
-export function idempotencyKey(header: string | undefined | null): string | undefined {
-  if (header == null) return undefined;
-  if (!KEY_RE.test(header) || header.trim() === '') {
-    throw new AppError('validation_error', 'The Idempotency-Key header is invalid.', {
-      errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }],
-    });
-  }
-  return header;
-}
+const KEY_MESSAGE = 'must be 1 to 255 printable ASCII characters';
+
+/** The checkout's optional `Idempotency-Key` header: 1..255 printable ASCII characters, not all blank. */
+export const IdempotencyHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(KEY_RE, KEY_MESSAGE)
+    .refine((v) => v.trim() !== '', KEY_MESSAGE)
+    .optional()
+    .describe('1..255 printable ASCII characters; makes retries safe'),
+});
 
 /** JSON with object keys sorted at every level: the same request always serializes to the same text. */
 export function canonicalJson(value: unknown): string {

@@ -1,5 +1,5 @@
 /** Orders: request bodies, queries and the Order JSON of API.md (the contract; responses go through `orderView`). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';

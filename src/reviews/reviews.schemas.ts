@@ -1,5 +1,5 @@
 /** Reviews: request body and response view (API.md "Catalog (public)", reviews rows). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ReviewBody = z.object({
   rating: z

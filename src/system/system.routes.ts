@@ -1,9 +1,10 @@
 /** System routes: API root, health (checks D1), the OpenAPI document and the interactive docs page. */
 import { Hono } from 'hono';
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../env';
 import { API_VERSION, describe, openApiDocument } from '../http/openapi';
+import { routeTable } from '../routes';
 
 export const systemRoutes = new Hono<AppEnv>({ strict: false });
 
@@ -53,7 +54,7 @@ systemRoutes.get(`${API}/health`, async (c) => {
 });
 
 describe({ method: 'get', path: `${API}/openapi.json`, tag: 'System', summary: 'OpenAPI 3.1 document', responses: { 200: { description: 'The document' } } });
-systemRoutes.get(`${API}/openapi.json`, (c) => c.json(openApiDocument(c.get('config').appName)));
+systemRoutes.get(`${API}/openapi.json`, (c) => c.json(openApiDocument(c.get('config').appName, routeTable)));
 
 /** APP_NAME is configuration, not code: it is escaped before it goes into the page. */
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

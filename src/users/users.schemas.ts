@@ -1,5 +1,5 @@
 /** Users and tokens: request bodies and response views (the API contract). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UserRow } from '../db/schema';
 
 const email = z

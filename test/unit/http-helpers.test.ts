@@ -1,6 +1,6 @@
 /** Pure HTTP helpers: OpenAPI path conversion, 405 method lookup, zod field errors and pagination envelopes. */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../src/errors';
 import { allowedMethods } from '../../src/http/method-not-allowed';
 import { openApiPath } from '../../src/http/openapi';
