@@ -8,6 +8,7 @@ import { currentUser } from '../http/auth';
 import { describe } from '../http/openapi';
 import { pageOf, paginate } from '../http/pagination';
 import { jsonBody, params, query } from '../http/validate';
+import { publishOrderStatusEvents, statusEventOf } from './order-events';
 import { changeStatus, deleteOrder, getOrder, listOrders } from './orders.service';
 import { AdminOrderView, AdminOrdersQuery, OrderParams, StatusPatchBody, adminOrderView } from './orders.schemas';
 
@@ -42,6 +43,7 @@ describe({
 adminOrdersRoutes.patch(ORDER, params(OrderParams), jsonBody(StatusPatchBody), async (c) => {
   const admin = currentUser(c);
   const order = await changeStatus(c.get('db'), c.req.valid('param').id, c.req.valid('json').status, { userId: admin.id, role: 'admin' });
+  await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
   return c.json(adminOrderView(order));
 });
 

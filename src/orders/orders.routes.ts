@@ -9,6 +9,7 @@ import { currentUser } from '../http/auth';
 import { pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
 import { assertPaymentMethodAvailable, bodyFingerprint, IdempotencyHeaders } from './checkout-request';
+import { publishOrderStatusEvents, statusEventOf } from './order-events';
 import { changeStatus, getOrder, listOrders } from './orders.service';
 import { CheckoutBody, OrderParams, OrderView, OrdersQuery, orderView } from './orders.schemas';
 
@@ -36,6 +37,7 @@ export const ordersRoutes = [
       const order = r.replayed ? await getOrder(c.get('db'), r.orderId, user.id) : r.order;
       const responseHeaders: Record<string, string> = { Location: orderUrl(c, order.id) };
       if (r.replayed) responseHeaders['Idempotent-Replayed'] = 'true';
+      else await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
       return c.json(orderView(order), 201, responseHeaders);
     },
   }),
@@ -68,6 +70,7 @@ export const ordersRoutes = [
     handler: async (c, { params }) => {
       const user = currentUser(c);
       const order = await changeStatus(c.get('db'), params.id, 'cancelled', { userId: user.id, role: 'customer' }, user.id);
+      await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
       return c.json(orderView(order));
     },
   }),
