@@ -1,5 +1,5 @@
 /**
- * Builds the Hono app: request context and logging, configuration, CORS, body limits, the domain routers, and
+ * Builds the Hono app: request context and logging, configuration, CORS, body limits, the route table, and
  * the single problem+json funnel for errors, unknown routes (404) and wrong methods (405).
  */
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -12,19 +12,14 @@ import { AppError } from './errors';
 import { requestContext } from './http/logging';
 import { allowedMethods, optionsAllow } from './http/method-not-allowed';
 import { onError, problemResponse } from './http/problem';
-import { systemRoutes } from './system/system.routes';
-import { usersRoutes } from './users/users.routes';
-import { catalogRoutes } from './catalog/catalog.routes';
-import { reviewsRoutes } from './reviews/reviews.routes';
-import { mediaRoutes } from './media/media.routes';
-import { cartRoutes } from './cart/cart.routes';
 import { registerRoutes } from './http/route';
+import { requireAdmin } from './http/auth';
 import { routeTable } from './routes';
-import { adminRoutes } from './admin/admin.routes';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 export const UPLOAD_BODY_LIMIT = 5 * 1024 * 1024;
 const UPLOAD_PATH_RE = /^\/api\/v1\/admin\/products\/[^/]+\/images\/?$/;
+const ADMIN_AREA_RE = /^\/api\/v1\/admin(\/|$)/;
 
 const tooLarge = (limit: number) => () => {
   throw new AppError('payload_too_large', `The request body exceeds ${limit / (1024 * 1024)} MiB.`);
@@ -66,23 +61,27 @@ export function buildApp() {
   // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
   app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));
 
-  app.route('/', systemRoutes);
-  app.route('/', usersRoutes);
-  app.route('/', catalogRoutes);
-  app.route('/', reviewsRoutes);
-  app.route('/', mediaRoutes);
-  app.route('/', cartRoutes);
-  app.route('/', adminRoutes);
   registerRoutes(app, routeTable);
 
-  app.notFound((c) => {
+  app.notFound(async (c) => {
+    // A path under /api/v1/admin that no route serves (or a method it does not accept) is guarded like the
+    // admin routes (401/403) before it is answered 404/405, so only admins learn which admin paths exist.
+    const adminArea = ADMIN_AREA_RE.test(c.req.path);
+    if (adminArea) {
+      try {
+        await requireAdmin(c, async () => {});
+      } catch (err) {
+        return onError(err as Error, c);
+      }
+    }
+    const headers: Record<string, string> = adminArea ? { 'Cache-Control': 'no-store' } : {};
     const allow = allowedMethods(app.routes, c.req.path);
     if (allow.length) {
       return problemResponse(c, 'method_not_allowed', `Method ${c.req.method} is not allowed on this resource.`, {
-        headers: { Allow: allow.join(', ') },
+        headers: { ...headers, Allow: allow.join(', ') },
       });
     }
-    return problemResponse(c, 'not_found', `No route matches ${c.req.path}.`);
+    return problemResponse(c, 'not_found', `No route matches ${c.req.path}.`, { headers });
   });
   app.onError(onError);
   return app;

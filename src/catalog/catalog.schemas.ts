@@ -86,3 +86,8 @@ export type CategoryView = z.infer<typeof CategoryView>;
 export function categoryView(row: { id: number; name: string; slug: string; description: string; productCount: number }): CategoryView {
   return { id: row.id, name: row.name, slug: row.slug, description: row.description, product_count: row.productCount };
 }
+
+/** The conditional-request header of the edge-cached reads (documented; the cache evaluates it). */
+export const CachedReadHeaders = z.object({
+  'If-None-Match': z.string().optional().describe('ETag of a previous answer: 304 when unchanged'),
+});

@@ -1,43 +1,14 @@
 /**
- * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. Each routes file
- * describes its routes with `describe()` next to their handlers; the document is built on the first request
- * for it (not at Worker start-up) and reused.
+ * The OpenAPI 3.1 document, generated from the route table (src/routes.ts): the same declarations and zod
+ * schemas that register, guard and validate the routes. Built on the first request for it (not at Worker
+ * start-up) and reused.
  */
 import * as z from 'zod';
 import { ERROR_CODES } from '../errors';
-import { methodsOf, type AnyRoute } from './route';
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-export interface RouteDoc {
-  method: Method;
-  /** Full path in Hono syntax (`/api/v1/products/:id/`). */
-  path: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  auth?: 'public' | 'bearer' | 'admin';
-  body?: z.ZodType;
-  bodyType?: 'application/json' | 'multipart/form-data';
-  query?: z.ZodType;
-  params?: z.ZodType;
-  headers?: Record<string, string>;
-  headerSchema?: z.ZodType;
-  /** Success answers by status; `schema` omitted for empty bodies. */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
-  /** Error codes this route can answer (besides the generic ones). */
-  errors?: (keyof typeof ERROR_CODES)[];
-}
+import { methodsOf, type AnyRoute, type Method } from './route';
 
 /** The contract version, shown by the API root and the OpenAPI document. */
 export const API_VERSION = '1.0.0';
-
-const registry: RouteDoc[] = [];
-
-/** Records a route for the OpenAPI document. */
-export function describe(doc: RouteDoc): void {
-  registry.push(doc);
-}
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -96,68 +67,46 @@ export function operationId(method: string, path: string): string {
 
 let cached: Record<string, unknown> | undefined;
 
-/** The table's declarations in the document's terms: one entry per method. */
-function docsOf(table: readonly AnyRoute[]): RouteDoc[] {
-  return table.flatMap((r) =>
-    methodsOf(r).map((method) => ({
-      method,
-      path: r.path,
-      tag: r.tag,
-      summary: r.summary,
-      description: r.description,
-      auth: r.auth === 'customer' ? 'bearer' : r.auth,
-      body: r.request?.body,
-      bodyType: r.request?.bodyType,
-      query: r.request?.query,
-      params: r.request?.params,
-      headerSchema: r.request?.headers,
-      responses: r.responses,
-      errors: r.errors,
-    })),
-  );
+/** Whether a route needs a bearer token (customer and admin routes). */
+const needsToken = (route: AnyRoute) => route.auth !== 'public';
+
+/** One operation of the document: a route of the table and one of its methods. */
+function operation(r: AnyRoute, method: Method, path: string): Record<string, unknown> {
+  const req = r.request ?? {};
+  const responses: Record<string, unknown> = {};
+  for (const [status, res] of Object.entries(r.responses)) {
+    responses[status] = {
+      description: res.description,
+      ...(res.schema ? { content: { [res.contentType ?? 'application/json']: { schema: toSchema(res.schema, 'output') } } } : {}),
+    };
+  }
+  const errorStatuses = new Set<number>((r.errors ?? []).map((code) => ERROR_CODES[code].status));
+  if (req.body || req.query || req.params) errorStatuses.add(400);
+  if (needsToken(r)) errorStatuses.add(401);
+  if (r.auth === 'admin') errorStatuses.add(403);
+  for (const status of errorStatuses) {
+    const codes = Object.entries(ERROR_CODES).filter(([, v]) => v.status === status).map(([k]) => k);
+    responses[String(status)] = { description: `Problem (${codes.join(', ')})`, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  }
+  responses.default = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  return {
+    operationId: operationId(method, path),
+    tags: [r.tag],
+    summary: r.summary,
+    ...(r.description ? { description: r.description } : {}),
+    ...(needsToken(r) ? { security: [{ bearer: [] }] } : {}),
+    parameters: [...pathParameters(path, req.params), ...parameters(req.query, 'query'), ...parameters(req.headers, 'header')],
+    ...(req.body ? { requestBody: { required: true, content: { [req.bodyType ?? 'application/json']: { schema: toSchema(req.body, 'input') } } } } : {}),
+    responses,
+  };
 }
 
-function headerParameters(r: RouteDoc) {
-  const declared = parameters(r.headerSchema, 'header');
-  const legacy = Object.entries(r.headers ?? {}).map(([name, description]) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } as Record<string, unknown> }));
-  return [...declared, ...legacy];
-}
-
-export function openApiDocument(title: string, table: readonly AnyRoute[] = []): Record<string, unknown> {
+export function openApiDocument(title: string, table: readonly AnyRoute[]): Record<string, unknown> {
   if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of [...registry, ...docsOf(table)]) {
+  for (const r of table) {
     const path = openApiPath(r.path);
-    const responses: Record<string, unknown> = {};
-    for (const [status, res] of Object.entries(r.responses)) {
-      responses[status] = {
-        description: res.description,
-        ...(res.schema ? { content: { [res.contentType ?? 'application/json']: { schema: toSchema(res.schema, 'output') } } } : {}),
-      };
-    }
-    const errorStatuses = new Set<number>((r.errors ?? []).map((code) => ERROR_CODES[code].status));
-    if (r.body || r.query || r.params) errorStatuses.add(400);
-    if (r.auth === 'bearer' || r.auth === 'admin') errorStatuses.add(401);
-    if (r.auth === 'admin') errorStatuses.add(403);
-    for (const status of errorStatuses) {
-      const codes = Object.entries(ERROR_CODES).filter(([, v]) => v.status === status).map(([k]) => k);
-      responses[String(status)] = { description: `Problem (${codes.join(', ')})`, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-    }
-    responses.default = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-    (paths[path] ??= {})[r.method] = {
-      operationId: operationId(r.method, path),
-      tags: [r.tag],
-      summary: r.summary,
-      ...(r.description ? { description: r.description } : {}),
-      ...(r.auth === 'bearer' || r.auth === 'admin' ? { security: [{ bearer: [] }] } : {}),
-      parameters: [
-        ...pathParameters(path, r.params),
-        ...parameters(r.query, 'query'),
-        ...headerParameters(r),
-      ],
-      ...(r.body ? { requestBody: { required: true, content: { [r.bodyType ?? 'application/json']: { schema: toSchema(r.body, 'input') } } } } : {}),
-      responses,
-    };
+    for (const method of methodsOf(r)) (paths[path] ??= {})[method] = operation(r, method, path);
   }
   cached = {
     openapi: '3.1.0',

@@ -10,7 +10,7 @@ import type * as z from 'zod';
 import type { AppEnv } from '../env';
 import { AppError, type ErrorCode } from '../errors';
 import { requireAdmin, requireUser } from './auth';
-import { fieldErrors, normalizeQuery, readJsonBody, type IssueList } from './validate';
+import { fieldErrors, normalizeQuery, readJsonBody, readMultipartForm, type IssueList } from './validate';
 
 /** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
 export type Auth = 'public' | 'customer' | 'admin';
@@ -39,6 +39,11 @@ export interface RouteDef<P = undefined, Q = undefined, B = undefined, H = undef
   /** Full path in Hono syntax with the documented trailing slash: `/api/v1/orders/:id{[0-9]+}/cancel/`. */
   path: string;
   auth: Auth;
+  /**
+   * Route middleware run after the guard and the path parameters, before the query, headers and body are
+   * validated: the edge cache (a hit answers without validating again), the upload size limit.
+   */
+  use?: MiddlewareHandler<AppEnv>[];
   tag: string;
   summary: string;
   description?: string;
@@ -91,12 +96,19 @@ const failHeaders = (result: { success: boolean; error?: IssueList }): void => {
   throw new AppError('validation_error', detail, { errors });
 };
 
-const GUARDS: Record<Auth, MiddlewareHandler<AppEnv>[]> = { public: [], customer: [requireUser], admin: [requireAdmin] };
+/** Admin answers are never stored by a cache, whatever they are (problems included). */
+export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+};
+
+const GUARDS: Record<Auth, MiddlewareHandler<AppEnv>[]> = { public: [], customer: [requireUser], admin: [requireAdmin, noStore] };
 
 function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = [...GUARDS[route.auth]];
   const req = route.request ?? {};
   if (req.params) chain.push(zValidator('param', req.params, failWith('Path')) as MiddlewareHandler<AppEnv>);
+  chain.push(...(route.use ?? []));
   if (req.query) {
     chain.push(
       zValidator('query', req.query, failWith('Query string'), {
@@ -106,11 +118,24 @@ function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
   }
   if (req.headers) chain.push(zValidator('header', req.headers, failHeaders) as MiddlewareHandler<AppEnv>);
   if (req.body) {
-    if (req.bodyType === 'multipart/form-data') chain.push(zValidator('form', req.body, failWith('Request body')) as MiddlewareHandler<AppEnv>);
+    if (req.bodyType === 'multipart/form-data') chain.push(multipartValidator(req.body));
     else chain.push(readJsonBody, zValidator('json', req.body, failWith('Request body')) as MiddlewareHandler<AppEnv>);
   }
   return chain;
 }
+
+/**
+ * Multipart bodies (uploads) are read with `parseBody({ all: true })` so repeated parts stay visible (two files
+ * in one upload are a 400, not silently the last one), then parsed with the route's schema.
+ */
+const multipartValidator =
+  (schema: z.ZodType): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const result = await schema.safeParseAsync(await readMultipartForm(c));
+    failWith('Upload')(result);
+    c.req.addValidatedData('form', result.data as object);
+    await next();
+  };
 
 const valid = (c: Context<AppEnv>, target: string): any => (c.req.valid as (t: string) => unknown)(target);
 

@@ -1,18 +1,18 @@
 /**
- * Request validation with zod. Every failure becomes an `AppError` (400 `validation_error` with one entry per
- * field, or `malformed_json`), so the problem handler answers it like any other error. The schemas passed here
- * are the same ones the OpenAPI document is generated from.
+ * The pieces of request validation that route.ts hands to @hono/zod-validator: zod issues as our field list,
+ * the JSON body reader (415 / `malformed_json`), the query normalization, the multipart form reader, and the
+ * path-id schema. Every failure is an `AppError`, answered by the one problem+json handler.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod';
 import { AppError, type FieldError } from '../errors';
 
-/** zod issues → `[{ field, message }]`, with dotted/bracketed paths (`shipping_address.city`, `items[0]`). */
 /** What fieldErrors reads of a zod error (zod 4 and the v3-compatible types @hono/zod-validator also accepts). */
 export interface IssueList {
   issues: readonly { path: readonly PropertyKey[]; message: string }[];
 }
 
+/** zod issues → `[{ field, message }]`, with dotted/bracketed paths (`shipping_address.city`, `items[0]`). */
 export function fieldErrors(error: IssueList): FieldError[] {
   return error.issues.map((issue) => {
     let field = '';
@@ -22,27 +22,6 @@ export function fieldErrors(error: IssueList): FieldError[] {
     }
     return { field: field || 'body', message: issue.message };
   });
-}
-
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what = 'Request'): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new AppError('validation_error', `${what} failed validation.`, { errors: fieldErrors(result.error) });
-  return result.data;
-}
-
-type Target = 'json' | 'query' | 'param';
-type Validated<K extends Target, T extends z.ZodType> = {
-  in: { [P in K]: z.input<T> };
-  out: { [P in K]: z.output<T> };
-};
-
-function make<K extends Target>(target: K, read: (c: Parameters<MiddlewareHandler>[0]) => Promise<unknown> | unknown, what: string) {
-  return <T extends z.ZodType>(schema: T): MiddlewareHandler<any, string, Validated<K, T>> =>
-    async (c, next) => {
-      const data = parseOrThrow(schema, await read(c), what);
-      c.req.addValidatedData(target, data as object);
-      await next();
-    };
 }
 
 /** Media types a JSON route accepts: `application/json` and any `application/*+json`. */
@@ -83,32 +62,26 @@ export function normalizeQuery(query: Record<string, string | string[]>): Record
   return out;
 }
 
-/**
- * JSON body. Parsed whatever the declared Content-Type (clients of the Django APIs often omit it); an empty body
- * is `{}`, anything that is not JSON is `malformed_json`.
- */
-export const jsonBody = make(
-  'json',
-  async (c) => {
-    const text = await c.req.text();
-    if (text.trim() === '') return {};
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new AppError('malformed_json', 'The request body is not valid JSON.');
-    }
-  },
-  'Request body',
-);
+const notMultipart = (message: string) => new AppError('validation_error', 'The upload failed validation.', { errors: [{ field: 'file', message }] });
 
 /**
- * Query string; repeated keys keep their last value. Empty values (`?in_stock=&page=`) count as absent, as
- * django-filter treats them: storefront forms send every filter field, filled or not.
+ * The form fields of a multipart upload; anything that is not parseable multipart is a 400 on `file`. Repeated
+ * fields are kept as lists (not silently narrowed to the last one): several files in one upload are a 400, and
+ * a repeated alt or position fails its schema.
  */
-export const query = make('query', (c) => Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== '')), 'Query string');
-
-/** Path parameters. */
-export const params = make('param', (c) => c.req.param(), 'Path');
+export async function readMultipartForm(c: Context): Promise<Record<string, unknown>> {
+  if (!/^multipart\/form-data\s*;/i.test(c.req.header('Content-Type') ?? '')) {
+    throw notMultipart('is required: send the image as a multipart/form-data part named "file"');
+  }
+  let form: Awaited<ReturnType<typeof c.req.parseBody>>;
+  try {
+    form = await c.req.parseBody({ all: true });
+  } catch {
+    throw notMultipart('the multipart/form-data body could not be parsed');
+  }
+  if (Array.isArray(form.file)) throw notMultipart('must be exactly one file: upload one image per request');
+  return form;
+}
 
 /**
  * A row id in a path whose route pattern already allows digits only. Any digit string is well-formed; ids that
