@@ -16,6 +16,9 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: 'test-secret-0123456789-0123456789-abcdef',
             LOG_LEVEL: 'silent',
+            // Server-Timing (D1 round trips) is a LOG_LEVEL=debug feature; the performance assertions need it
+            // without debug's log volume. test/http.test.ts proves it is absent at the default level.
+            TEST_SERVER_TIMING: 'on',
             CORS_ORIGINS: 'https://shop.example,https://admin.example',
             STRIPE_HOST: '127.0.0.1',
             STRIPE_PORT: '8796',

@@ -42,6 +42,7 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'error', 'silent']).default('info'),
   LOGIN_MAX_FAILURES: intVar(5),
   LOGIN_LOCK_SECONDS: intVar(300),
+  LOGIN_MAX_DELAY_MS: intVar(2000, 0),
   PUBLIC_BASE_URL: z.url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -53,7 +54,7 @@ export interface Config {
   corsOrigins: string[] | '*';
   catalogCache: boolean;
   logLevel: 'debug' | 'info' | 'error' | 'silent';
-  login: { maxFailures: number; lockSeconds: number };
+  login: { maxFailures: number; lockSeconds: number; maxDelayMs: number };
   publicBaseUrl?: string;
   stripe?: { secretKey: string; webhookSecret: string };
 }
@@ -89,7 +90,7 @@ export function loadConfig(env: Env): Config {
     corsOrigins: v.CORS_ORIGINS,
     catalogCache: v.CATALOG_CACHE === 'on',
     logLevel: v.LOG_LEVEL,
-    login: { maxFailures: v.LOGIN_MAX_FAILURES, lockSeconds: v.LOGIN_LOCK_SECONDS },
+    login: { maxFailures: v.LOGIN_MAX_FAILURES, lockSeconds: v.LOGIN_LOCK_SECONDS, maxDelayMs: v.LOGIN_MAX_DELAY_MS },
     publicBaseUrl: v.PUBLIC_BASE_URL,
     // Payments are enabled only when both Stripe secrets are present; otherwise `card` is refused.
     stripe: v.STRIPE_SECRET_KEY && v.STRIPE_WEBHOOK_SECRET ? { secretKey: v.STRIPE_SECRET_KEY, webhookSecret: v.STRIPE_WEBHOOK_SECRET } : undefined,

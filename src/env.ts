@@ -21,6 +21,7 @@ export interface Env {
   LOG_LEVEL?: string;
   LOGIN_MAX_FAILURES?: string;
   LOGIN_LOCK_SECONDS?: string;
+  LOGIN_MAX_DELAY_MS?: string;
   PUBLIC_BASE_URL?: string;
   // secrets
   JWT_SECRET?: string;
@@ -29,6 +30,8 @@ export interface Env {
   // test-only: points the Stripe SDK at a local fake
   STRIPE_HOST?: string;
   STRIPE_PORT?: string;
+  // test-only: `Server-Timing` (the D1 round-trip count) on every answer without LOG_LEVEL=debug's log volume
+  TEST_SERVER_TIMING?: string;
 }
 
 /** The authenticated caller, taken from a verified access token. */

@@ -4,6 +4,7 @@
  * production behave the same: a new email becomes an admin; an existing account is promoted, re-activated,
  * unlocked and given the new password, and its refresh tokens are revoked (old sessions end).
  */
+import { createHash } from 'node:crypto';
 import { hashPassword, verifyPassword } from './password.mjs';
 
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'demo-admin-2026' };
@@ -13,7 +14,11 @@ const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 const UPSERT = `INSERT INTO users (email, password_hash, role, is_active, first_name, last_name)
 VALUES (?1, ?2, 'admin', 1, ?3, ?4)
 ON CONFLICT(email) DO UPDATE SET role = 'admin', is_active = 1, password_hash = excluded.password_hash,
-  failed_logins = 0, locked_until = NULL, updated_at = ${NOW}`;
+  updated_at = ${NOW}`;
+
+/** Ends every login lock and slow-down of the email (src/users/login-guard.ts keys them by this hash). */
+const UNLOCK = `DELETE FROM login_failures WHERE email_hash = ?5`;
+const emailHash = (email) => createHash('sha256').update(`login-email:${email.trim().toLowerCase()}`).digest('hex');
 
 const REVOKE = `UPDATE refresh_tokens SET revoked_at = ${NOW}
 WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE email = ?1)`;
@@ -23,9 +28,9 @@ const literal = (s) => `'${String(s).replace(/'/g, "''")}'`;
 
 /** The whole operation as one SQL text for `wrangler d1 execute --remote --command` (email must be validated). */
 export function adminUpsertSql(email, password, { firstName = '', lastName = '' } = {}) {
-  const values = [literal(email), literal(hashPassword(password)), literal(firstName), literal(lastName)];
+  const values = [literal(email), literal(hashPassword(password)), literal(firstName), literal(lastName), literal(emailHash(email))];
   const bind = (sql) => sql.replace(/\?(\d)/g, (_, n) => values[Number(n) - 1]);
-  return `${bind(REVOKE)}; ${bind(UPSERT)};`;
+  return `${bind(REVOKE)}; ${bind(UPSERT)}; ${bind(UNLOCK)};`;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function upsertAdmin(db, email, password, { firstName = '', lastNam
   await db.batch([
     db.prepare(REVOKE).bind(email),
     db.prepare(UPSERT).bind(email, hashPassword(password), firstName, lastName),
+    db.prepare(UNLOCK.replace('?5', '?1')).bind(emailHash(email)),
   ]);
   return existing ? 'promoted' : 'created';
 }
@@ -48,12 +54,11 @@ export async function upsertAdmin(db, email, password, { firstName = '', lastNam
 export async function ensureDemoAdmin(db) {
   const { email, password } = DEMO_ADMIN;
   const row = await db
-    .prepare('SELECT role, is_active, locked_until, password_hash FROM users WHERE email = ?1')
+    .prepare('SELECT role, is_active, password_hash FROM users WHERE email = ?1')
     .bind(email)
     .first();
   const usable =
     row && row.role === 'admin' && row.is_active === 1 &&
-    !(row.locked_until && row.locked_until > new Date().toISOString()) &&
     verifyPassword(password, row.password_hash);
   if (usable) return 'ok';
   await upsertAdmin(db, email, password, { firstName: 'Demo', lastName: 'Admin' });

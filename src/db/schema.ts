@@ -20,9 +20,6 @@ export const users = sqliteTable(
     phone: text('phone').notNull().default(''),
     role: text('role', { enum: ['customer', 'admin'] }).notNull().default('customer'),
     isActive: integer('is_active', { mode: 'boolean' }).notNull().default(true),
-    // Per-email brute-force protection: consecutive failures and the lock they caused.
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: text('locked_until'),
     dateJoined: text('date_joined').notNull().default(now),
     updatedAt: updatedAt(),
   },
@@ -52,6 +49,22 @@ export const refreshTokens = sqliteTable(
     index('refresh_tokens_family_idx').on(t.familyId),
     index('refresh_tokens_user_idx').on(t.userId),
   ],
+);
+
+/**
+ * Failed-login counters, keyed by hashes so the table names no email or address: one row per email hash
+ * (`e:`, failures slow that email's logins down) and one per (email, client address) pair (`p:`, failures
+ * lock that pair). Rows exist whether or not the email has an account, so the counters reveal nothing.
+ */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    key: text('key').primaryKey(),
+    emailHash: text('email_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    windowStartedAt: text('window_started_at').notNull(),
+  },
+  (t) => [index('login_failures_email_idx').on(t.emailHash)],
 );
 
 export const passwordResetTokens = sqliteTable(

@@ -55,8 +55,8 @@ export function needsRehash(stored: string): boolean {
 }
 
 /**
- * A real hash of a random password, used to spend the same time on logins for unknown emails as for known ones
- * (no account enumeration by timing). Computed once per isolate, on the first such login.
+ * A real hash (today's parameters) of a random password nobody knows, made offline once: logins for unknown
+ * emails verify against it and so spend exactly the time of a known email's wrong password, from the first
+ * request of an isolate on (a lazily computed decoy would cost the first unknown email a second hash).
  */
-let decoy: Promise<string> | undefined;
-export const decoyHash = () => (decoy ??= hashPassword(crypto.randomUUID()));
+export const DECOY_HASH = 'pbkdf2_sha256$100000$Gf+xfyOz7IihSBW7265d2Q==$mfeaq8RpJRop9a/cwaVrX7jBwU+HabyL/h2epUj/M2c=';

@@ -5,7 +5,8 @@ import type { Db } from '../db/client';
 import { users, type UserRow } from '../db/schema';
 import { AppError } from '../errors';
 import { isoIn, nowIso } from '../lib/crypto';
-import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password';
+import { DECOY_HASH, hashPassword, needsRehash, verifyPassword } from './password';
+import { loginAttempt } from './login-guard';
 import { newRefreshToken, revokeAllForUser, tokenPair, type TokenDeps, type TokenPair } from './tokens.service';
 import type { PasswordChangeBody, ProfileBody, RegisterBody, TokenBody } from './users.schemas';
 
@@ -64,10 +65,13 @@ async function failure(ctx: LoginContext): Promise<never> {
   throw badCredentials();
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Checks credentials and issues a token pair. One read of the user, one PBKDF2 hash, one write (the refresh token,
- * batched with the counter reset or hash upgrade when needed; or the failure counter). Unknown emails cost the
- * same hash as known ones.
+ * Checks credentials and issues a token pair. Whether the email has an account never changes what a client
+ * observes: the same first batch (user read + both failure counters), the same one PBKDF2 verification (a decoy
+ * hash for unknown emails), the same delay and lock (counted per email hash), the same 401. A failure costs
+ * one D1 round trip; a success one more (the refresh token, batched with forgetting the counters).
  */
 export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, ctx: LoginContext): Promise<TokenPair> {
   const { db, config } = deps;
@@ -77,41 +81,25 @@ export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, 
     blockedClients.delete(ctx.clientKey);
   }
 
-  const user = (await db.select().from(users).where(eq(users.email, input.email)))[0];
-  if (!user) {
-    await verifyPassword(input.password, await decoyHash());
-    return failure(ctx);
-  }
-  // A locked email is refused before hashing, even with the right password, until the lock expires.
-  if (user.lockedUntil && user.lockedUntil > nowIso()) {
-    throw rateLimited((Date.parse(user.lockedUntil) - Date.now()) / 1000);
-  }
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    // One atomic UPDATE computed from the stored counter, so concurrent failures all count: the Nth consecutive
-    // failure locks the email and restarts the counter for the next window.
-    const max = config.login.maxFailures;
-    const reachesMax = sql`${users.failedLogins} + 1 >= ${max}`;
-    await db
-      .update(users)
-      .set({
-        failedLogins: sql`CASE WHEN ${reachesMax} THEN 0 ELSE ${users.failedLogins} + 1 END`,
-        lockedUntil: sql`CASE WHEN ${reachesMax} THEN ${isoIn(config.login.lockSeconds)} ELSE ${users.lockedUntil} END`,
-      })
-      .where(eq(users.id, user.id));
-    return failure(ctx);
-  }
+  const attempt = await loginAttempt(db, config, input.email, ctx.clientKey);
+  const [found, pairRows, emailRows] = await db.batch([db.select().from(users).where(eq(users.email, input.email)), ...attempt.statements]);
+  const { lockedForSeconds, delayMs } = attempt.judge(pairRows, emailRows);
+  // The (email, address) pair is locked: refused before hashing, the right password included.
+  if (lockedForSeconds > 0) throw rateLimited(lockedForSeconds);
+  // The email alone is only slowed down, so a stranger elsewhere cannot keep its owner out.
+  if (delayMs > 0) await sleep(delayMs);
+
+  const user = found[0];
+  if (!(await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH)) || !user) return failure(ctx);
   if (!user.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
 
   const refresh = await newRefreshToken(deps, user.id);
   const upgrade = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
-  if (user.failedLogins > 0 || user.lockedUntil || upgrade) {
-    await db.batch([
-      refresh.insert,
-      db.update(users).set({ failedLogins: 0, lockedUntil: null, ...(upgrade ? { passwordHash: upgrade } : {}) }).where(eq(users.id, user.id)),
-    ]);
-  } else {
-    await refresh.insert;
-  }
+  await db.batch([
+    refresh.insert,
+    attempt.forget(),
+    ...(upgrade ? [db.update(users).set({ passwordHash: upgrade }).where(eq(users.id, user.id))] : []),
+  ]);
   return tokenPair(deps, { id: user.id, role: user.role }, refresh.token);
 }
 
