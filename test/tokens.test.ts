@@ -144,11 +144,36 @@ describe('POST /api/v1/token/refresh/', () => {
     expect((await refresh(otherDevice.refresh)).status).toBe(200);
   });
 
-  it('lets only one of two concurrent rotations of the same token succeed', async () => {
+  it('lets only one of two concurrent rotations of the same token succeed, and then no token of the family works', async () => {
     const user = await makeUser();
-    const { refresh: token } = await tokensFor(user.email, user.password);
-    const answers = await Promise.all([refresh(token), refresh(token)]);
-    expect(answers.map((r) => r.status).sort()).toEqual([200, 401]);
+    const families = await Promise.all(Array.from({ length: 15 }, () => tokensFor(user.email, user.password)));
+    // Each family's token presented twice at once: one rotation wins, the other is a reuse that revokes the family.
+    const answers = await Promise.all(families.map((f) => Promise.all([refresh(f.refresh), refresh(f.refresh)])));
+    const issued: string[] = [];
+    for (const pair of answers) {
+      expect(pair.map((r) => r.status).sort()).toEqual([200, 401]);
+      for (const res of pair) if (res.status === 200) issued.push((await json(res)).refresh);
+    }
+    const rows = await db().select().from(refreshTokens).where(eq(refreshTokens.userId, user.id));
+    expect(rows).toHaveLength(30); // 15 logins + 15 replacements
+    expect(rows.filter((r) => r.revokedAt === null)).toEqual([]);
+    for (const token of issued) await expectProblem(await refresh(token), 401, 'token_invalid');
+  });
+
+  it('a thief replaying a rotated token while the owner rotates its successor leaves nothing usable', async () => {
+    const user = await makeUser();
+    const families = await Promise.all(Array.from({ length: 15 }, () => tokensFor(user.email, user.password)));
+    const successors = await Promise.all(families.map(async (f) => (await json(await refresh(f.refresh))).refresh as string));
+    const answers = await Promise.all(families.map((f, i) => Promise.all([refresh(f.refresh), refresh(successors[i])])));
+    const issued: string[] = [];
+    for (const [replay, rotation] of answers) {
+      await expectProblem(replay, 401, 'token_invalid');
+      if (rotation.status === 200) issued.push((await json(rotation)).refresh);
+      else await expectProblem(rotation, 401, 'token_invalid');
+    }
+    const rows = await db().select().from(refreshTokens).where(eq(refreshTokens.userId, user.id));
+    expect(rows.filter((r) => r.revokedAt === null)).toEqual([]);
+    for (const token of issued) await expectProblem(await refresh(token), 401, 'token_invalid');
   });
 
   it('refuses unknown, expired and deactivated users’ tokens', async () => {

@@ -3,7 +3,7 @@
  * families: every rotation keeps the family id, and presenting an already-rotated token is treated as theft,
  * revoking the whole family (including the token that replaced it).
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { refreshTokens, users } from '../db/schema';
@@ -56,18 +56,38 @@ export const revokeAllForUser = (db: Db, userId: number) =>
 const revokeFamily = (db: Db, familyId: string) =>
   db.update(refreshTokens).set({ revokedAt: nowIso() }).where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
 
-/** Rotation: the presented token stops working and a new one of the same family is issued. */
+/**
+ * Rotation: the presented token stops working and a new one of the same family is issued. The replacement's
+ * insert and the claim of the old token are ONE batch (a D1 transaction no other request interleaves with):
+ * the insert copies the old row only while it is live and unclaimed, and the claim follows it. So a new token
+ * exists exactly when its claim committed, and a reuse detected at any later moment revokes it with its family —
+ * there is no window in which a thief's replacement is not yet written when the family is revoked.
+ */
 export async function rotateRefreshToken(deps: TokenDeps, presented: string): Promise<TokenPair> {
   const { db } = deps;
   const hash = await sha256Hex(presented);
   const now = nowIso();
-  // Claiming the token is one conditional UPDATE, so two concurrent refreshes cannot both succeed.
-  const [claimed, owner] = await db.batch([
-    db
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, now)))
-      .returning({ userId: refreshTokens.userId, familyId: refreshTokens.familyId }),
+  const next = randomToken(32);
+  const live = and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt), gt(refreshTokens.expiresAt, now));
+  const [, claimed, owner] = await db.batch([
+    db.insert(refreshTokens).select(
+      db
+        // insert…select names every column of the table, in order.
+        .select({
+          id: sql<number>`NULL`.as('id'),
+          userId: refreshTokens.userId,
+          tokenHash: sql<string>`${await sha256Hex(next)}`.as('token_hash'),
+          familyId: refreshTokens.familyId,
+          expiresAt: sql<string>`${isoIn(deps.config.jwt.refreshTtl)}`.as('expires_at'),
+          rotatedAt: sql<string>`NULL`.as('rotated_at'),
+          revokedAt: sql<string>`NULL`.as('revoked_at'),
+          createdAt: sql<string>`${now}`.as('created_at'),
+        })
+        .from(refreshTokens)
+        .innerJoin(users, eq(users.id, refreshTokens.userId))
+        .where(and(live, eq(users.isActive, true))),
+    ),
+    db.update(refreshTokens).set({ rotatedAt: now }).where(live).returning({ familyId: refreshTokens.familyId }),
     db
       .select({ id: users.id, role: users.role, isActive: users.isActive, rotatedAt: refreshTokens.rotatedAt, familyId: refreshTokens.familyId })
       .from(refreshTokens)
@@ -77,17 +97,17 @@ export async function rotateRefreshToken(deps: TokenDeps, presented: string): Pr
   const row = claimed[0];
   const user = owner[0];
   if (!row || !user) {
-    // A token that was already rotated is being replayed: assume it was stolen and revoke its family.
+    // A token that was already rotated is being replayed: assume it was stolen and revoke its family, the
+    // replacement included (it was written in the same batch as the claim, so it exists by now).
     if (user?.rotatedAt) await revokeFamily(db, user.familyId);
     throw invalid();
   }
   if (!user.isActive) {
+    // Claimed but not replaced (the insert requires an active account): end the family.
     await revokeFamily(db, row.familyId);
     throw invalid();
   }
-  const next = await newRefreshToken(deps, row.userId, row.familyId);
-  await next.insert;
-  return tokenPair(deps, { id: user.id, role: user.role }, next.token);
+  return tokenPair(deps, { id: user.id, role: user.role }, next);
 }
 
 /** Logout: revokes the presented token's family if it belongs to the caller. Repeating it is harmless. */
