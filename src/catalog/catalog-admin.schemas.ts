@@ -3,13 +3,12 @@ import * as z from 'zod';
 import { pathId } from '../http/validate';
 import { parseMoney } from '../lib/money';
 import { SLUG_MAX, SLUG_RE } from '../lib/slug';
+import { freeText, nameText } from '../lib/text';
 
 // "is required" when the field is absent, `message` when it has the wrong type.
 const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
 
-const name = z
-  .string(typed('must be a string'))
-  .trim()
+const name = nameText(typed('must be a string'))
   .min(1, 'must not be blank')
   .max(200, 'must be at most 200 characters');
 const slug = z
@@ -18,7 +17,7 @@ const slug = z
   .min(1, 'must not be blank')
   .max(SLUG_MAX, `must be at most ${SLUG_MAX} characters`)
   .regex(SLUG_RE, 'must contain only lower-case letters, digits and single hyphens');
-const description = z.string(typed('must be a string')).max(5000, 'must be at most 5000 characters');
+const description = freeText(typed('must be a string')).max(5000, 'must be at most 5000 characters');
 
 export const IdParam = z.object({ id: pathId('Row id (integer)') });
 
@@ -90,9 +89,7 @@ const stock = z
   .int('must be an integer')
   .min(0, 'must be greater than or equal to 0')
   .max(1_000_000_000, 'must be at most 1000000000');
-const sku = z
-  .string(typed('must be a string'))
-  .trim()
+const sku = nameText(typed('must be a string'))
   .min(1, 'must not be blank')
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, "must contain only letters, digits, '.', '_', '/' and '-'");

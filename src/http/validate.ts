@@ -24,6 +24,55 @@ export function fieldErrors(error: IssueList): FieldError[] {
   });
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+/** True when the body is empty or only JSON whitespace (the bytes of space, tab, CR, LF). */
+const isBlank = (bytes: ArrayBuffer) => new Uint8Array(bytes).every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
+/** A UTF-16 code unit of a surrogate pair standing alone (with the `u` flag, paired ones are one code point). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** The path (`items[0].name`) of the first string, key or value, that holds a lone surrogate; null when none. */
+function loneSurrogateAt(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || 'body' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = loneSurrogateAt(value[i], `${path}[${i}]`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return field;
+      const hit = loneSurrogateAt(v, field);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+/**
+ * Bytes of a JSON body → its value, strictly: bytes that are not UTF-8 are `malformed_json` (a lenient decoder
+ * would store U+FFFD in their place), and a `\ud800` escape that JSON.parse turns into a lone surrogate is a
+ * `validation_error` naming the field (it cannot be stored or sent back as UTF-8). `undefined` for a blank body.
+ */
+export function parseJsonBytes(bytes: ArrayBuffer): unknown {
+  if (isBlank(bytes)) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new AppError('malformed_json', 'The request body is not valid UTF-8.');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError('malformed_json', 'The request body is not valid JSON.');
+  }
+  const field = loneSurrogateAt(value);
+  if (field) throw new AppError('validation_error', 'Request body failed validation.', { errors: [{ field, message: 'must not contain a lone surrogate (invalid Unicode)' }] });
+  return value;
+}
+
 /** Media types a JSON route accepts: `application/json` and any `application/*+json`. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
@@ -34,16 +83,12 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
  * the validator reads it.
  */
 export const readJsonBody: MiddlewareHandler = async (c, next) => {
-  const text = await c.req.text();
+  const bytes = await c.req.arrayBuffer();
   let value: unknown = {};
-  if (text.trim() !== '') {
+  if (!isBlank(bytes)) {
     const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0].trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) throw new AppError('unsupported_media_type', 'The request body must be sent as application/json.');
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new AppError('malformed_json', 'The request body is not valid JSON.');
-    }
+    value = parseJsonBytes(bytes) ?? {};
   }
   c.req.bodyCache.json = Promise.resolve(value);
   await next();

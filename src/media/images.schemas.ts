@@ -2,12 +2,13 @@
 import * as z from 'zod';
 import { ImageView } from '../catalog/products.queries';
 import { pathId } from '../http/validate';
+import { nameText } from '../lib/text';
 
 const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
 
 export const ImageUploadForm = z.object({
   file: z.file(typed('must be a file part')).describe('JPEG, PNG, GIF or WebP, at most 5 MiB; the type is read from the bytes'),
-  alt: z.string(typed('must be text')).trim().max(300, 'must be at most 300 characters').optional(),
+  alt: nameText(typed('must be text')).max(300, 'must be at most 300 characters').optional(),
   // Form fields are text; an empty field counts as absent (the image then goes after the last one).
   position: z
     .string(typed('must be a non-negative integer'))

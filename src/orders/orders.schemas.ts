@@ -4,12 +4,12 @@ import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema'
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';
 import { formatMoney } from '../lib/money';
+import { freeText, nameText } from '../lib/text';
 import { isCountryCode } from './countries';
 import type { OrderRecord } from './orders.queries';
 
-const required = (max: number) =>
-  z.string({ error: 'is required' }).trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
-const optional = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).nullish();
+const required = (max: number) => nameText({ error: 'is required' }).min(1, 'is required').max(max, `must be at most ${max} characters`);
+const optional = (max: number) => nameText().max(max, `must be at most ${max} characters`).nullish();
 
 export const ShippingAddress = z.object({
   full_name: required(200),
@@ -31,7 +31,7 @@ export type ShippingAddress = z.output<typeof ShippingAddress>;
 export const CheckoutBody = z.object({
   shipping_address: ShippingAddress,
   payment_method: z.enum(PAYMENT_METHODS, { error: 'must be "cod" or "card"' }),
-  note: optional(1000),
+  note: freeText().trim().max(1000, 'must be at most 1000 characters').nullish(),
 });
 export type CheckoutBody = z.output<typeof CheckoutBody>;
 

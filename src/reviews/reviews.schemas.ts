@@ -1,5 +1,6 @@
 /** Reviews: request body and response view (API.md "Catalog (public)", reviews rows). */
 import * as z from 'zod';
+import { freeText } from '../lib/text';
 
 export const ReviewBody = z.object({
   rating: z
@@ -7,8 +8,7 @@ export const ReviewBody = z.object({
     .int('must be an integer from 1 to 5')
     .min(1, 'must be an integer from 1 to 5')
     .max(5, 'must be an integer from 1 to 5'),
-  comment: z
-    .string({ error: 'must be a string' })
+  comment: freeText({ error: 'must be a string' })
     .trim()
     .max(2000, 'must be at most 2000 characters')
     .nullish()

@@ -1,6 +1,7 @@
 /** Users and tokens: request bodies and response views (the API contract). */
 import * as z from 'zod';
 import type { UserRow } from '../db/schema';
+import { nameText } from '../lib/text';
 
 const email = z
   .string({ error: 'is required' })
@@ -9,7 +10,7 @@ const email = z
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be a valid email address'));
 
-const name = z.string().trim().max(150, 'must be at most 150 characters');
+const name = nameText().max(150, 'must be at most 150 characters');
 const phone = z.string().trim().max(32, 'must be at most 32 characters').regex(/^[0-9+()\-.\s]*$/, 'must be a phone number');
 
 /** Password rules of API.md: 8–128 characters and not all digits (the email check needs the email too). */
