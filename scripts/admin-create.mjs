@@ -22,7 +22,7 @@ is piped, so it stays out of the shell history:
   --password P        give it on the command line instead (CI and local demos; it lands in the shell history)
   --remote            the deployed D1 (needs \`wrangler login\` and the real database_id in wrangler.toml)
   --persist-to DIR    local state directory, as given to \`wrangler dev --persist-to\`
-Password rules: 8–128 characters, not entirely numeric, not the same as the email.`;
+Password rules: 8–128 characters, not only whitespace, not entirely numeric (any script), not the email or its local part, not a common password.`;
 
 const args = parseCli(
   process.argv.slice(2),

@@ -3,6 +3,7 @@
  * pbkdf2_sha256$100000$<salt base64>$<hash base64> (PBKDF2-SHA256, 16-byte salt, 32-byte key), so accounts
  * created here log in through POST /api/v1/token/.
  */
+import { readFileSync } from 'node:fs';
 import { pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 // Must equal PBKDF2_ITERATIONS in src/users/password.ts: deployed Workers refuse more than 100,000.
@@ -36,13 +37,27 @@ export function emailProblems(email) {
   return EMAIL_RE.test(email) ? [] : [`email "${email}" is not a valid email address`];
 }
 
-/** The password rules of API.md: 8–128 characters, not all digits, not equal to the email. */
+/** The API's list of common passwords (src/users/common-passwords.ts), read as text so there is one list. */
+let common;
+function commonPasswords() {
+  if (!common) {
+    const text = readFileSync(new URL('../../src/users/common-passwords.ts', import.meta.url), 'utf8');
+    common = new Set(JSON.parse(`[${text.slice(text.indexOf('= [') + 3, text.indexOf('];')).trim().replace(/,$/, '')}]`));
+  }
+  return common;
+}
+
+/** The password rules of API.md, as src/users/password-rules.ts applies them. */
 export function passwordProblems(password, email) {
   if (!password) return ['password is required'];
   const problems = [];
-  if (password.length < 8) problems.push('password must be at least 8 characters');
-  if (password.length > 128) problems.push('password must be at most 128 characters');
-  if (/^\d+$/.test(password)) problems.push('password must not be entirely numeric');
-  if (email && password.toLowerCase() === email) problems.push('password must not be the same as the email');
+  const length = [...password].length;
+  if (length < 8) problems.push('password must be at least 8 characters');
+  if (length > 128) problems.push('password must be at most 128 characters');
+  if (/^\s+$/u.test(password)) problems.push('password must not be only whitespace');
+  if (/^\p{Nd}+$/u.test(password)) problems.push('password must not be entirely numeric');
+  if (commonPasswords().has(password.toLowerCase())) problems.push('password is too common');
+  const p = password.trim().toLowerCase();
+  if (email && (p === email || p === email.split('@')[0])) problems.push('password must not be the same as the email or its local part');
   return problems;
 }

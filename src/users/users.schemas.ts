@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import type { UserRow } from '../db/schema';
 import { nameText } from '../lib/text';
+import { EMAIL_MESSAGE, isEmailLike, newPassword } from './password-rules';
 
 const email = z
   .string({ error: 'is required' })
@@ -13,12 +14,7 @@ const email = z
 const name = nameText().max(150, 'must be at most 150 characters');
 const phone = z.string().trim().max(32, 'must be at most 32 characters').regex(/^[0-9+()\-.\s]*$/, 'must be a phone number');
 
-/** Password rules of API.md: 8–128 characters and not all digits (the email check needs the email too). */
-export const newPassword = z
-  .string({ error: 'is required' })
-  .min(8, 'must be at least 8 characters')
-  .max(128, 'must be at most 128 characters')
-  .refine((p) => !/^\d+$/.test(p), 'must not be entirely numeric');
+export { newPassword } from './password-rules';
 
 // Unknown fields (role, is_staff, …) are stripped by zod: new users are always customers.
 export const RegisterBody = z
@@ -29,7 +25,7 @@ export const RegisterBody = z
     last_name: name.optional(),
     phone: phone.optional(),
   })
-  .refine((b) => b.password.toLowerCase() !== b.email, { path: ['password'], message: 'must not be the same as the email' });
+  .refine((b) => !isEmailLike(b.password, b.email), { path: ['password'], message: EMAIL_MESSAGE });
 
 export const TokenBody = z.object({
   email: z.string({ error: 'is required' }).trim().toLowerCase().min(1, 'is required').max(254),

@@ -7,6 +7,7 @@ import { AppError } from '../errors';
 import { isoIn, nowIso } from '../lib/crypto';
 import { DECOY_HASH, hashPassword, needsRehash, verifyPassword } from './password';
 import { loginAttempt } from './login-guard';
+import { assertNewPassword } from './password-rules';
 import { newRefreshToken, revokeAllForUser, tokenPair, type TokenDeps, type TokenPair } from './tokens.service';
 import type { PasswordChangeBody, ProfileBody, RegisterBody, TokenBody } from './users.schemas';
 
@@ -146,9 +147,7 @@ export async function changePassword(db: Db, id: number, input: z.output<typeof 
       errors: [{ field: 'current_password', message: 'is not correct' }],
     });
   }
-  if (input.new_password.toLowerCase() === user.email) {
-    throw new AppError('validation_error', 'Request body failed validation.', { errors: [{ field: 'new_password', message: 'must not be the same as the email' }] });
-  }
+  assertNewPassword(input.new_password, user.email);
   await db.batch([
     db.update(users).set({ passwordHash: await hashPassword(input.new_password), updatedAt: nowIso() }).where(eq(users.id, id)),
     revokeAllForUser(db, id),
