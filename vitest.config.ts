@@ -22,6 +22,8 @@ export default defineConfig(async () => {
             CORS_ORIGINS: 'https://shop.example,https://admin.example',
             STRIPE_HOST: '127.0.0.1',
             STRIPE_PORT: '8796',
+            // Every answer of a table route is checked against its declared schema (src/http/response-contract.ts).
+            CHECK_RESPONSES: '1',
           },
         },
       }),

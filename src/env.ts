@@ -32,6 +32,8 @@ export interface Env {
   STRIPE_PORT?: string;
   // test-only: `Server-Timing` (the D1 round-trip count) on every answer without LOG_LEVEL=debug's log volume
   TEST_SERVER_TIMING?: string;
+  // test-only: "1" checks every answer against the route table's schemas (src/http/response-contract.ts)
+  CHECK_RESPONSES?: string;
 }
 
 /** The authenticated caller, taken from a verified access token. */

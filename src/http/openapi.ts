@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ERROR_CODES } from '../errors';
+import { Problem } from './response-contract';
 import { methodsOf, type AnyRoute, type Method } from './route';
 
 /** The contract version, shown by the API root and the OpenAPI document. */
@@ -39,22 +40,7 @@ function pathParameters(path: string, schema: z.ZodType | undefined) {
   return [...described, ...implicit];
 }
 
-const ProblemSchema = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail', 'code', 'request_id'],
-  properties: {
-    type: { type: 'string', format: 'uri' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    code: { type: 'string', enum: Object.keys(ERROR_CODES) },
-    errors: {
-      type: 'array',
-      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' }, available: { type: 'integer' } } },
-    },
-    request_id: { type: 'string' },
-  },
-};
+const ProblemSchema = toSchema(Problem, 'output');
 
 /**
  * A stable, unique operationId from method and path, for client generators and linters, which name methods

@@ -10,6 +10,7 @@ import type * as z from 'zod';
 import type { AppEnv } from '../env';
 import { AppError, type ErrorCode } from '../errors';
 import { requireAdmin, requireUser } from './auth';
+import { responseContract } from './response-contract';
 import { fieldErrors, normalizeQuery, readJsonBody, readMultipartForm, type IssueList } from './validate';
 
 /** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
@@ -105,7 +106,7 @@ export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
 const GUARDS: Record<Auth, MiddlewareHandler<AppEnv>[]> = { public: [], customer: [requireUser], admin: [requireAdmin, noStore] };
 
 function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
-  const chain: MiddlewareHandler<AppEnv>[] = [...GUARDS[route.auth]];
+  const chain: MiddlewareHandler<AppEnv>[] = [responseContract(route), ...GUARDS[route.auth]];
   const req = route.request ?? {};
   if (req.params) chain.push(zValidator('param', req.params, failWith('Path')) as MiddlewareHandler<AppEnv>);
   chain.push(...(route.use ?? []));
