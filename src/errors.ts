@@ -5,7 +5,6 @@
 export const ERROR_CODES = {
   validation_error: { status: 400, title: 'Validation failed' },
   malformed_json: { status: 400, title: 'Malformed JSON' },
-  bad_request: { status: 400, title: 'Bad request' },
   not_authenticated: { status: 401, title: 'Not authenticated' },
   invalid_credentials: { status: 401, title: 'Invalid credentials' },
   token_invalid: { status: 401, title: 'Token invalid' },

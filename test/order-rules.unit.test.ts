@@ -1,6 +1,7 @@
 /** Unit tests for the pure cart/order code: arithmetic, status machine, order numbers, checkout request checks. */
 import { describe, expect, it } from 'vitest';
-import { MAX_LINE_QUANTITY, cartTotals, lineSubtotal, shortLines, stockErrors } from '../src/cart/cart.model';
+import { MAX_LINE_QUANTITY } from '../src/cart/cart.model';
+import { cartTotals, lineSubtotal, shortLines, stockErrors } from '../src/lines/line-math';
 import { AppError } from '../src/errors';
 import { classifyBatchError } from '../src/orders/checkout.service';
 import { assertPaymentMethodAvailable, canonicalJson, IdempotencyHeaders } from '../src/orders/checkout-request';

@@ -1,11 +1,10 @@
-import { runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { CartDO } from '../src/cart/cart.do';
 import { idempotencyRecords, orderItems, orders, orderStatusHistory, products, users } from '../src/db/schema';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
 import { db, makeProduct, makeUser } from './helpers/factories';
-import { addToCart, address, cartStub, checkout, checkoutBody, ordersOf, stockOf } from './helpers/shop';
+import { addToCart, address, checkout, checkoutBody, ordersOf, stockOf } from './helpers/shop';
 
 const cartItems = async (token: string) => (await json(await api('GET', '/api/v1/cart/', { token }))).items as any[];
 
@@ -155,11 +154,9 @@ describe('checkout: refusals', () => {
     const user = await makeUser();
     const p = await makeProduct({ stock: 5 });
     await addToCart(user.token, p.id, 2);
-    const stub = cartStub(user.id);
-    // Test-only fault: the batch ends with a statement that breaks a non-stock constraint.
-    await runInDurableObject(stub, (inst) => {
-      (inst as CartDO).testFault = 'fail_batch';
-    });
+    // Test-only fault, from outside the app: a trigger makes the batch's order-item insert fail (not a stock check).
+    const trigger = `test_fault_${p.id}`;
+    await env.DB.prepare(`CREATE TRIGGER ${trigger} BEFORE INSERT ON order_items WHEN NEW.product_id = ${p.id} BEGIN SELECT RAISE(ABORT, 'test fault'); END`).run();
     const res = await checkout(user.token, checkoutBody(), 'fault-key-1');
     const problem = await expectProblem(res, 500, 'internal_error');
     expect(problem.detail).not.toMatch(/SQL|constraint|INSERT/i);
@@ -168,9 +165,7 @@ describe('checkout: refusals', () => {
     expect(await stockOf(p.id)).toBe(5);
     expect((await cartItems(user.token)).map((i) => i.quantity)).toEqual([2]);
     // Once the fault is gone the same key places the order: the failure was not remembered.
-    await runInDurableObject(stub, (inst) => {
-      (inst as CartDO).testFault = null;
-    });
+    await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
     expect((await checkout(user.token, checkoutBody(), 'fault-key-1')).status).toBe(201);
     expect(await stockOf(p.id)).toBe(3);
   });

@@ -8,46 +8,35 @@
  *   interleaved, so 50 concurrent "add 1" leave quantity 50.
  * - Checkouts queue behind each other (`checkoutTail`), and cart mutations wait until no checkout is running:
  *   a checkout's snapshot → D1 batch → clear can never swallow or double-sell a concurrent change.
- * - Errors thrown across RPC lose their properties, so every method returns `{ ok: true, … } | { ok: false,
- *   code, … }` and the route raises the AppError. Every result carries the D1 round trips made in here.
+ * - Errors thrown across RPC lose their properties, so every method returns `{ ok: true, … } | RpcFailure`
+ *   (src/http/rpc-result.ts) and the route raises the AppError. Every result carries the D1 round trips made in here.
  */
 import { DurableObject } from 'cloudflare:workers';
 import { createDb } from '../db/client';
 import type { Env } from '../env';
-import type { ErrorCode } from '../errors';
 import { describeError } from '../http/logging';
+import { rpcFailure, type RpcFailure } from '../http/rpc-result';
 import { nowIso } from '../lib/crypto';
-import { placeOrder, type CheckoutFault } from '../orders/checkout.service';
+import { placeOrder } from '../orders/checkout.service';
 import type { OrderRecord } from '../orders/orders.queries';
 import type { CheckoutBody } from '../orders/orders.schemas';
-import { cartProduct, cartProducts, type CartProduct } from './cart-products';
-import { MAX_CART_LINES, MAX_LINE_QUANTITY, shortLines, stockErrors } from './cart.model';
+import { liveProduct, liveProducts, type LiveProduct } from '../lines/live-products';
+import { shortLines, stockErrors } from '../lines/line-math';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.model';
 import * as store from './cart.store';
 
 export interface CartLineData {
   id: number;
   quantity: number;
-  product: CartProduct;
+  product: LiveProduct;
 }
 export interface RemovedLine {
   productId: number;
   name: string;
 }
-export interface ProblemField {
-  field: string;
-  message: string;
-  available?: number;
-}
-export interface Failure {
-  ok: false;
-  code: ErrorCode;
-  detail: string;
-  errors?: ProblemField[];
-  dbCalls: number;
-}
-export type LineResult = { ok: true; line: CartLineData; created: boolean; dbCalls: number } | Failure;
+export type LineResult = { ok: true; line: CartLineData; created: boolean; dbCalls: number } | RpcFailure;
 export type CartResult = { ok: true; lines: CartLineData[]; removed: RemovedLine[]; dbCalls: number };
-export type DoneResult = { ok: true; dbCalls: 0 } | Failure;
+export type DoneResult = { ok: true; dbCalls: 0 } | RpcFailure;
 export interface CheckoutRequest {
   userId: number;
   body: CheckoutBody;
@@ -57,17 +46,15 @@ export interface CheckoutRequest {
 export type CheckoutResult =
   | { ok: true; replayed: false; order: OrderRecord; dbCalls: number }
   | { ok: true; replayed: true; orderId: number; dbCalls: number }
-  | Failure;
+  | RpcFailure;
 
-const fail = (code: ErrorCode, detail: string, dbCalls: number, errors?: ProblemField[]): Failure => ({ ok: false, code, detail, dbCalls, ...(errors ? { errors } : {}) });
+const fail = rpcFailure;
 const unavailable = (calls: number) => fail('not_found', 'Product not found or no longer available.', calls);
 
 export class CartDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** The last checkout queued in this object, or null when none is running. */
   private checkoutTail: Promise<CheckoutResult> | null = null;
-  /** Test-only fault switch, set from tests through `runInDurableObject`; nothing in the app ever sets it. */
-  testFault: CheckoutFault = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -92,7 +79,7 @@ export class CartDO extends DurableObject<Env> {
     let lines = store.listLines(this.sql);
     if (!lines.length) return { ok: true, lines: [], removed: [], dbCalls: 0 };
     const fetched = new Set(lines.map((l) => l.productId));
-    const live = await cartProducts(db, [...fetched]);
+    const live = await liveProducts(db, [...fetched]);
     // Re-read after the await (a concurrent call may have changed the cart); a line added meanwhile has no
     // product row yet and shows on the next read.
     lines = store.listLines(this.sql).filter((l) => fetched.has(l.productId));
@@ -111,7 +98,7 @@ export class CartDO extends DurableObject<Env> {
   async addItem(productId: number, quantity: number): Promise<LineResult> {
     if (this.checkoutTail) await this.checkoutsDone();
     const { db, counter } = this.db();
-    const product = await cartProduct(db, productId);
+    const product = await liveProduct(db, productId);
     // A checkout that started during the read finishes first, so its cart clear cannot swallow this add.
     if (this.checkoutTail) await this.checkoutsDone();
     // From here to the return: no await, so no other call of this cart can interleave.
@@ -129,7 +116,7 @@ export class CartDO extends DurableObject<Env> {
       ]);
     }
     const short = shortLines([{ productId, quantity: wanted }], () => product);
-    if (short.length) return fail('insufficient_stock', 'Not enough stock for this quantity.', counter.count, stockErrors(short) as ProblemField[]);
+    if (short.length) return fail('insufficient_stock', 'Not enough stock for this quantity.', counter.count, stockErrors(short));
     let id: number;
     if (existing) {
       store.setLineQuantity(this.sql, existing.id, wanted, product.name);
@@ -146,7 +133,7 @@ export class CartDO extends DurableObject<Env> {
     const before = store.lineById(this.sql, lineId);
     if (!before) return fail('not_found', 'Cart item not found.', 0);
     const { db, counter } = this.db();
-    const product = await cartProduct(db, before.productId);
+    const product = await liveProduct(db, before.productId);
     if (this.checkoutTail) await this.checkoutsDone();
     const line = store.lineById(this.sql, lineId);
     if (!line) return fail('not_found', 'Cart item not found.', counter.count);
@@ -155,7 +142,7 @@ export class CartDO extends DurableObject<Env> {
       return fail('not_found', 'The product of this cart item is no longer available; the item was removed.', counter.count);
     }
     const short = shortLines([{ productId: line.productId, quantity }], () => product);
-    if (short.length) return fail('insufficient_stock', 'Not enough stock for this quantity.', counter.count, stockErrors(short) as ProblemField[]);
+    if (short.length) return fail('insufficient_stock', 'Not enough stock for this quantity.', counter.count, stockErrors(short));
     store.setLineQuantity(this.sql, lineId, quantity, product.name);
     return { ok: true, created: false, line: { id: lineId, quantity, product }, dbCalls: counter.count };
   }
@@ -197,7 +184,7 @@ export class CartDO extends DurableObject<Env> {
     if (!lines.length) return fail('cart_empty', 'The cart is empty.', 0);
 
     const { db, counter } = this.db();
-    const outcome = await placeOrder(db, { userId: req.userId, lines, body: req.body, idempotency: idem }, this.testFault);
+    const outcome = await placeOrder(db, { userId: req.userId, lines, body: req.body, idempotency: idem });
     const expires = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
     switch (outcome.kind) {
       case 'placed':
@@ -209,7 +196,7 @@ export class CartDO extends DurableObject<Env> {
         if (idem) store.rememberKey(this.sql, idem.key, idem.fingerprint, outcome.orderId, expires);
         return { ok: true, replayed: true, orderId: outcome.orderId, dbCalls: counter.count };
       case 'short':
-        return fail('insufficient_stock', 'Not enough stock for some items; nothing was ordered.', counter.count, stockErrors(outcome.short) as ProblemField[]);
+        return fail('insufficient_stock', 'Not enough stock for some items; nothing was ordered.', counter.count, stockErrors(outcome.short));
       case 'key_reused':
         return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', counter.count);
       case 'account_gone':

@@ -5,27 +5,13 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { AppError, type FieldError } from '../errors';
-import { currentUser } from '../http/auth';
+import { callerCart } from '../http/cart-object';
 import { defineRoute } from '../http/route';
-import type { Failure } from './cart.do';
+import { unwrapRpcResult } from '../http/rpc-result';
 import { AddItemBody, CartItemParams, CartLineView, CartView, SetQuantityBody, cartLineView, cartView } from './cart.schemas';
 
 const API = '/api/v1';
 const ITEM = `${API}/cart/:item_id{[0-9]+}`;
-
-/** The caller's cart object: one per user id. */
-export const cartOf = (c: Context<AppEnv>) => c.env.CART.get(c.env.CART.idFromName(String(currentUser(c).id)));
-
-/** Counts the object's D1 calls and turns a failure result into the AppError the problem handler answers. */
-export function settle<R extends { ok: boolean; dbCalls: number }>(c: Context<AppEnv>, result: R): Exclude<R, { ok: false }> {
-  c.get('dbCalls').count += result.dbCalls;
-  if (!result.ok) {
-    const f = result as unknown as Failure;
-    throw new AppError(f.code, f.detail, { errors: f.errors as FieldError[] | undefined });
-  }
-  return result as Exclude<R, { ok: false }>;
-}
 
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const cart = { auth: 'customer' as const, tag: 'Cart' };
@@ -36,7 +22,7 @@ export const cartRoutes = [
     description: 'Lines whose product was archived or deleted are removed and reported once in `notices`.',
     responses: { 200: { description: 'Cart', schema: CartView } },
     handler: async (c) => {
-      const view = settle(c, await cartOf(c).getCart());
+      const view = unwrapRpcResult(c, await callerCart(c).getCart());
       return c.json(cartView(view, origin(c)), 200, { 'Cache-Control': 'no-store' });
     },
   }),
@@ -47,7 +33,7 @@ export const cartRoutes = [
     responses: { 201: { description: 'New line', schema: CartLineView }, 200: { description: 'Merged into the existing line', schema: CartLineView } },
     errors: ['not_found', 'insufficient_stock', 'malformed_json'],
     handler: async (c, { body }) => {
-      const r = settle(c, await cartOf(c).addItem(body.product_id, body.quantity));
+      const r = unwrapRpcResult(c, await callerCart(c).addItem(body.product_id, body.quantity));
       return c.json(cartLineView(r.line, origin(c)), r.created ? 201 : 200);
     },
   }),
@@ -58,7 +44,7 @@ export const cartRoutes = [
     responses: { 200: { description: 'Line', schema: CartLineView } },
     errors: ['not_found', 'insufficient_stock', 'malformed_json'],
     handler: async (c, { params, body }) => {
-      const r = settle(c, await cartOf(c).setQuantity(params.item_id, body.quantity));
+      const r = unwrapRpcResult(c, await callerCart(c).setQuantity(params.item_id, body.quantity));
       return c.json(cartLineView(r.line, origin(c)));
     },
   }),
@@ -69,7 +55,7 @@ export const cartRoutes = [
     responses: { 204: { description: 'Removed' } },
     errors: ['not_found'],
     handler: async (c, { params }) => {
-      settle(c, await cartOf(c).removeLine(params.item_id));
+      unwrapRpcResult(c, await callerCart(c).removeLine(params.item_id));
       return c.body(null, 204);
     },
   }),
@@ -78,7 +64,7 @@ export const cartRoutes = [
     ...cart, method: 'delete', path: `${API}/cart/`, summary: 'Empty the cart',
     responses: { 204: { description: 'Emptied' } },
     handler: async (c) => {
-      settle(c, await cartOf(c).clear());
+      unwrapRpcResult(c, await callerCart(c).clear());
       return c.body(null, 204);
     },
   }),

@@ -4,7 +4,8 @@ import { pathId } from '../http/validate';
 import { formatMoney } from '../lib/money';
 import { mediaUrl } from '../media/media-url';
 import type { CartLineData, CartResult } from './cart.do';
-import { MAX_LINE_QUANTITY, cartTotals, lineSubtotal } from './cart.model';
+import { cartTotals, lineSubtotal } from '../lines/line-math';
+import { MAX_LINE_QUANTITY } from './cart.model';
 
 const QTY_MESSAGE = `must be an integer between 1 and ${MAX_LINE_QUANTITY}`;
 const quantity = z.number({ error: QTY_MESSAGE }).int(QTY_MESSAGE).min(1, QTY_MESSAGE).max(MAX_LINE_QUANTITY, QTY_MESSAGE);

@@ -8,8 +8,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { idempotencyRecords, orders, products } from '../db/schema';
-import { cartProducts } from '../cart/cart-products';
-import { cartTotals, lineSubtotal, shortLines, type ShortLine } from '../cart/cart.model';
+import { liveProducts } from '../lines/live-products';
+import { cartTotals, lineSubtotal, shortLines, type ShortLine } from '../lines/line-math';
 import { nowIso } from '../lib/crypto';
 import { writeBatch, type Statement } from './d1-batch';
 import { orderNumber } from './order-number';
@@ -53,15 +53,12 @@ export function classifyBatchError(err: unknown): BatchFailure {
   return 'other';
 }
 
-/** Test-only fault: a final statement that breaks a non-stock constraint, to prove the batch rolls back whole. */
-export type CheckoutFault = 'fail_batch' | null;
-
-export async function placeOrder(db: Db, input: PlaceOrderInput, fault: CheckoutFault = null): Promise<PlaceOrderOutcome> {
+export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceOrderOutcome> {
   const ids = input.lines.map((l) => l.productId);
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // Read 1: live prices and stock (the price snapshot is taken here, at checkout, not when the line was added).
-    const live = await cartProducts(db, ids);
+    const live = await liveProducts(db, ids);
     const short = shortLines(input.lines, (id) => live.get(id));
     if (short.length) return { kind: 'short', short };
 
@@ -103,9 +100,6 @@ export async function placeOrder(db: Db, input: PlaceOrderInput, fault: Checkout
             sql`INSERT INTO idempotency_records (user_id, key, fingerprint, order_id, created_at, expires_at)
             VALUES (${input.userId}, ${input.idempotency.key}, ${input.idempotency.fingerprint}, ${orderId}, ${now}, ${new Date(Date.parse(now) + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString()})`,
           ]
-        : []),
-      ...(fault === 'fail_batch'
-        ? [sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents) VALUES (${orderId}, ${ids[0]}, 'fault', 'fault', 0, 0, 0)`]
         : []),
     ];
     try {

@@ -4,10 +4,11 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
-import { cartOf, settle } from '../cart/cart.routes';
 import { currentUser } from '../http/auth';
+import { callerCart } from '../http/cart-object';
 import { pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
+import { unwrapRpcResult } from '../http/rpc-result';
 import { assertPaymentMethodAvailable, bodyFingerprint, IdempotencyHeaders } from './checkout-request';
 import { publishOrderStatusEvents, statusEventOf } from './order-events';
 import { changeStatus, getOrder, listOrders } from './orders.service';
@@ -33,7 +34,7 @@ export const ordersRoutes = [
       const key = headers['Idempotency-Key'];
       const user = currentUser(c);
       const idempotency = key ? { key, fingerprint: await bodyFingerprint(body) } : undefined;
-      const r = settle(c, await cartOf(c).checkout({ userId: user.id, body, idempotency, requestId: c.get('requestId') }));
+      const r = unwrapRpcResult(c, await callerCart(c).checkout({ userId: user.id, body, idempotency, requestId: c.get('requestId') }));
       const order = r.replayed ? await getOrder(c.get('db'), r.orderId, user.id) : r.order;
       const responseHeaders: Record<string, string> = { Location: orderUrl(c, order.id) };
       if (r.replayed) responseHeaders['Idempotent-Replayed'] = 'true';

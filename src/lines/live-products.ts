@@ -1,12 +1,12 @@
 /**
- * The D1 reads of the cart and the checkout: the live product facts a cart line needs (price, stock, active
+ * The D1 reads shared by the cart and the checkout: the live product facts a line needs (price, stock, active
  * flag, first image) for one product or for every line at once, each in ONE query.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { products } from '../db/schema';
 
-const cartProductColumns = {
+const liveProductColumns = {
   id: products.id,
   name: products.name,
   slug: products.slug,
@@ -20,7 +20,7 @@ const cartProductColumns = {
   imageKey: sql<string | null>`(SELECT pi.key FROM product_images AS pi WHERE pi.product_id = "products"."id" ORDER BY pi.position, pi.id LIMIT 1)`,
 };
 
-export interface CartProduct {
+export interface LiveProduct {
   id: number;
   name: string;
   slug: string;
@@ -33,13 +33,13 @@ export interface CartProduct {
 }
 
 /** One product (inactive included: the caller decides), or undefined. */
-export async function cartProduct(db: Db, id: number): Promise<CartProduct | undefined> {
-  return (await db.select(cartProductColumns).from(products).where(eq(products.id, id)))[0];
+export async function liveProduct(db: Db, id: number): Promise<LiveProduct | undefined> {
+  return (await db.select(liveProductColumns).from(products).where(eq(products.id, id)))[0];
 }
 
 /** The products of many lines in one query; deleted products are simply absent. */
-export async function cartProducts(db: Db, ids: readonly number[]): Promise<Map<number, CartProduct>> {
+export async function liveProducts(db: Db, ids: readonly number[]): Promise<Map<number, LiveProduct>> {
   if (!ids.length) return new Map();
-  const rows = await db.select(cartProductColumns).from(products).where(inArray(products.id, [...ids]));
+  const rows = await db.select(liveProductColumns).from(products).where(inArray(products.id, [...ids]));
   return new Map(rows.map((r) => [r.id, r]));
 }
