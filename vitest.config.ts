@@ -1,11 +1,27 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-// Tests run inside workerd against the real Worker (wrangler.toml), real D1, R2 and Durable Objects.
-// The migrations in drizzle/ are applied to each test file's fresh database by test/setup.ts.
+/** A port that is free right now (other test suites run on this machine at the same time: never a fixed one). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Tests run inside workerd against the real Worker (wrangler.toml), real D1, R2, Durable Objects and Queues.
+// The migrations in drizzle/ are applied to each test file's fresh database by test/setup.ts. Stripe and the
+// email provider are a local fake (test/fake-provider.mjs) started by test/global-setup.ts on a free port.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(fileURLToPath(new URL('./drizzle', import.meta.url)));
+  process.env.FAKE_PROVIDER_PORT ??= String(await freePort());
+  const fake = `http://127.0.0.1:${process.env.FAKE_PROVIDER_PORT}`;
   return {
     logLevel: 'error',
     plugins: [
@@ -20,16 +36,26 @@ export default defineConfig(async () => {
             // without debug's log volume. test/http.test.ts proves it is absent at the default level.
             TEST_SERVER_TIMING: 'on',
             CORS_ORIGINS: 'https://shop.example,https://admin.example',
-            STRIPE_HOST: '127.0.0.1',
-            STRIPE_PORT: '8796',
             // Every answer of a table route is checked against its declared schema (src/http/response-contract.ts).
             CHECK_RESPONSES: '1',
+            STRIPE_SECRET_KEY: 'sk_test_fake_0123456789',
+            STRIPE_WEBHOOK_SECRET: 'whsec_test_0123456789abcdef',
+            STRIPE_API_BASE: fake,
+            CHECKOUT_SUCCESS_URL: 'https://shop.example/checkout/success?session_id={CHECKOUT_SESSION_ID}',
+            CHECKOUT_CANCEL_URL: 'https://shop.example/checkout/cancel',
+            PASSWORD_RESET_URL: 'https://shop.example/reset-password',
+            EMAIL_TRANSPORT: 'http',
+            EMAIL_API_URL: `${fake}/emails`,
+            EMAIL_API_KEY: 're_test_fake',
+            EMAIL_FROM: 'Edge Shop <no-reply@shop.example>',
+            EMAIL_RETRY_DELAY_SECONDS: '1',
           },
         },
       }),
     ],
     test: {
       setupFiles: ['./test/setup.ts'],
+      globalSetup: ['./test/global-setup.ts'],
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },

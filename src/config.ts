@@ -46,7 +46,16 @@ const ConfigSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-});
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' }).optional(),
+  CHECKOUT_SUCCESS_URL: z.url().default('http://localhost:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}'),
+  CHECKOUT_CANCEL_URL: z.url().default('http://localhost:3000/checkout/cancel'),
+  PASSWORD_RESET_URL: z.url().default('http://localhost:3000/reset-password'),
+  EMAIL_TRANSPORT: z.enum(['log', 'send_email', 'http']).default('log'),
+  EMAIL_FROM: z.string().min(3).default('Edge Shop <no-reply@shop.example>'),
+  EMAIL_API_URL: z.url().default('https://api.resend.com/emails'),
+  EMAIL_API_KEY: z.string().min(1).optional(),
+  EMAIL_RETRY_DELAY_SECONDS: intVar(30, 0),
+}).refine((v) => v.EMAIL_TRANSPORT !== 'http' || v.EMAIL_API_KEY, { path: ['EMAIL_API_KEY'], message: 'is required when EMAIL_TRANSPORT is "http"' });
 
 export interface Config {
   appName: string;
@@ -56,7 +65,27 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'error' | 'silent';
   login: { maxFailures: number; lockSeconds: number; maxDelayMs: number };
   publicBaseUrl?: string;
-  stripe?: { secretKey: string; webhookSecret: string };
+  /** Card payments: on only when both Stripe secrets are set. */
+  stripe?: { secretKey: string; webhookSecret: string; api?: StripeApiBase };
+  /** Verifies webhook events; may be set without the API key (events can be checked, card checkout stays off). */
+  stripeWebhookSecret?: string;
+  checkout: { successUrl: string; cancelUrl: string };
+  passwordResetUrl: string;
+  email: { transport: 'log' | 'send_email' | 'http'; from: string; apiUrl: string; apiKey?: string; retryDelaySeconds: number };
+}
+
+/** Where the Stripe SDK talks instead of api.stripe.com (stripe-mock or a local fake). */
+export interface StripeApiBase {
+  host: string;
+  port: number;
+  protocol: 'http' | 'https';
+}
+
+function stripeApiBase(value: string | undefined): StripeApiBase | undefined {
+  if (!value) return undefined;
+  const url = new URL(value);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
 export class ConfigError extends Error {
@@ -93,7 +122,14 @@ export function loadConfig(env: Env): Config {
     login: { maxFailures: v.LOGIN_MAX_FAILURES, lockSeconds: v.LOGIN_LOCK_SECONDS, maxDelayMs: v.LOGIN_MAX_DELAY_MS },
     publicBaseUrl: v.PUBLIC_BASE_URL,
     // Payments are enabled only when both Stripe secrets are present; otherwise `card` is refused.
-    stripe: v.STRIPE_SECRET_KEY && v.STRIPE_WEBHOOK_SECRET ? { secretKey: v.STRIPE_SECRET_KEY, webhookSecret: v.STRIPE_WEBHOOK_SECRET } : undefined,
+    stripe:
+      v.STRIPE_SECRET_KEY && v.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: v.STRIPE_SECRET_KEY, webhookSecret: v.STRIPE_WEBHOOK_SECRET, api: stripeApiBase(v.STRIPE_API_BASE) }
+        : undefined,
+    stripeWebhookSecret: v.STRIPE_WEBHOOK_SECRET,
+    checkout: { successUrl: v.CHECKOUT_SUCCESS_URL, cancelUrl: v.CHECKOUT_CANCEL_URL },
+    passwordResetUrl: v.PASSWORD_RESET_URL,
+    email: { transport: v.EMAIL_TRANSPORT, from: v.EMAIL_FROM, apiUrl: v.EMAIL_API_URL, apiKey: v.EMAIL_API_KEY, retryDelaySeconds: v.EMAIL_RETRY_DELAY_SECONDS },
   };
   cache.set(env, config);
   return config;

@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { Db } from './db/client';
 import type { CartDO } from './cart/cart.do';
 import type { CatalogVersionDO } from './catalog/catalog-version.do';
+import type { EmailMessage } from './email/email-messages';
 
 export interface Env {
   DB: D1Database;
@@ -10,6 +11,13 @@ export interface Env {
   CART: DurableObjectNamespace<CartDO>;
   CATALOG_VERSION: DurableObjectNamespace<CatalogVersionDO>;
   LOGIN_RL?: RateLimit;
+  /** Password forgot/reset attempts per client address, and per email. */
+  PASSWORD_RL?: RateLimit;
+  PASSWORD_EMAIL_RL?: RateLimit;
+  /** Transactional email: produced by routes, consumed by this Worker's `queue` handler. */
+  EMAIL_QUEUE: Queue<EmailMessage>;
+  /** Cloudflare Email Workers binding, used when EMAIL_TRANSPORT is `send_email`. */
+  EMAIL?: SendEmail;
   // vars
   APP_NAME?: string;
   JWT_ISSUER?: string;
@@ -23,13 +31,19 @@ export interface Env {
   LOGIN_LOCK_SECONDS?: string;
   LOGIN_MAX_DELAY_MS?: string;
   PUBLIC_BASE_URL?: string;
+  STRIPE_API_BASE?: string;
+  CHECKOUT_SUCCESS_URL?: string;
+  CHECKOUT_CANCEL_URL?: string;
+  PASSWORD_RESET_URL?: string;
+  EMAIL_TRANSPORT?: string;
+  EMAIL_FROM?: string;
+  EMAIL_API_URL?: string;
+  EMAIL_RETRY_DELAY_SECONDS?: string;
   // secrets
   JWT_SECRET?: string;
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
-  // test-only: points the Stripe SDK at a local fake
-  STRIPE_HOST?: string;
-  STRIPE_PORT?: string;
+  EMAIL_API_KEY?: string;
   // test-only: `Server-Timing` (the D1 round-trip count) on every answer without LOG_LEVEL=debug's log volume
   TEST_SERVER_TIMING?: string;
   // test-only: "1" checks every answer against the route table's schemas (src/http/response-contract.ts)

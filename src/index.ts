@@ -1,5 +1,14 @@
-/** Worker entry: the HTTP app and the Durable Object classes. */
+/**
+ * Worker entry: the HTTP app, the email queue consumer, the payment sweep (Cron Trigger) and the Durable
+ * Object classes.
+ */
 import { buildApp } from './app';
+import { loadConfig } from './config';
+import { createDb } from './db/client';
+import type { EmailMessage } from './email/email-messages';
+import { handleEmailBatch } from './email/email-consumer';
+import type { Env } from './env';
+import { runPaymentSweep } from './payments/sweep.service';
 
 export { CartDO } from './cart/cart.do';
 export { CatalogVersionDO } from './catalog/catalog-version.do';
@@ -7,4 +16,12 @@ export type { Env } from './env';
 
 const app = buildApp();
 
-export default app satisfies ExportedHandler<import('./env').Env>;
+export default {
+  fetch: app.fetch,
+  /** The email queue (and only it): render, send through the configured transport, retry with backoff. */
+  queue: (batch, env) => handleEmailBatch(batch as MessageBatch<EmailMessage>, env),
+  /** Every 5 minutes (wrangler.toml `[triggers]`): settle card orders whose webhooks never came. */
+  scheduled: async (_controller, env) => {
+    await runPaymentSweep({ db: createDb(env.DB), env, config: loadConfig(env) });
+  },
+} satisfies ExportedHandler<Env, EmailMessage>;

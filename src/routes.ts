@@ -12,14 +12,17 @@ import { adminImagesRoutes } from './media/images-admin.routes';
 import { mediaRoutes } from './media/media.routes';
 import { adminOrdersRoutes } from './orders/orders-admin.routes';
 import { ordersRoutes } from './orders/orders.routes';
+import { paymentsRoutes } from './payments/payments.routes';
 import { reviewsRoutes } from './reviews/reviews.routes';
 import { systemRoutes } from './system/system.routes';
+import { passwordResetRoutes } from './users/password-reset.routes';
 import { usersRoutes } from './users/users.routes';
 
 export const routeTable: readonly AnyRoute[] = [
   // The OpenAPI route describes the whole table, itself included: it reads the table when asked.
   ...systemRoutes(() => routeTable),
   ...usersRoutes,
+  ...passwordResetRoutes,
   ...catalogRoutes,
   ...reviewsRoutes,
   ...mediaRoutes,
@@ -29,4 +32,5 @@ export const routeTable: readonly AnyRoute[] = [
   ...adminImagesRoutes,
   ...adminOrdersRoutes,
   ...ordersRoutes,
+  ...paymentsRoutes,
 ];

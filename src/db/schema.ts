@@ -185,7 +185,11 @@ export const orders = sqliteTable(
     // JSON text of the validated shipping address.
     shippingAddress: text('shipping_address').notNull(),
     note: text('note').notNull().default(''),
+    // The order's one open Stripe Checkout Session (card orders): reused by a repeated /pay/ until it expires.
     stripeSessionId: text('stripe_session_id'),
+    stripeSessionUrl: text('stripe_session_url'),
+    // Planned before Stripe is called, so a retried /pay/ sends the same parameters under the same idempotency key.
+    stripeSessionExpiresAt: text('stripe_session_expires_at'),
     stripePaymentIntentId: text('stripe_payment_intent_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -196,6 +200,7 @@ export const orders = sqliteTable(
     index('orders_status_created_idx').on(t.status, t.createdAt, t.id),
     index('orders_created_idx').on(t.createdAt, t.id),
     index('orders_stripe_session_idx').on(t.stripeSessionId),
+    index('orders_stripe_payment_intent_idx').on(t.stripePaymentIntentId),
     check('orders_status_ck', sql`${t.status} IN ('pending', 'confirmed', 'shipped', 'delivered', 'cancelled')`),
     check('orders_payment_status_ck', sql`${t.paymentStatus} IN ('unpaid', 'paid', 'refunded')`),
     check('orders_payment_method_ck', sql`${t.paymentMethod} IN ('cod', 'card')`),
@@ -253,10 +258,24 @@ export const idempotencyRecords = sqliteTable(
   (t) => [uniqueIndex('idempotency_user_key_uq').on(t.userId, t.key), index('idempotency_expires_idx').on(t.expiresAt)],
 );
 
+/**
+ * Stripe events (and the sweep's synthetic ones) that took effect. The row is inserted in the SAME batch as the
+ * event's effect: a replay or a concurrent duplicate fails on the primary key and its batch changes nothing.
+ */
 export const processedWebhookEvents = sqliteTable('processed_webhook_events', {
   id: text('id').primaryKey(),
   type: text('type').notNull(),
   processedAt: text('processed_at').notNull().default(now),
+});
+
+/**
+ * Emails sent (or being sent) by the queue consumer, by the dedupe key of their message: a message delivered
+ * twice, or retried after the provider accepted it, is not sent again.
+ */
+export const emailDeliveries = sqliteTable('email_deliveries', {
+  dedupeKey: text('dedupe_key').primaryKey(),
+  claimedAt: text('claimed_at').notNull(),
+  sentAt: text('sent_at'),
 });
 
 export const conversations = sqliteTable(

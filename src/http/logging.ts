@@ -64,3 +64,15 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
     );
   }
 };
+
+/**
+ * A log line outside a request (queue consumer, cron sweep, webhook details), honouring LOG_LEVEL: `info`
+ * lines are written at info/debug, `error` lines unless silent.
+ */
+export function logEvent(setting: string | undefined, severity: 'info' | 'error', event: string, fields: Record<string, unknown> = {}): void {
+  const lvl = setting ?? 'info';
+  if (lvl === 'silent' || (severity === 'info' && lvl === 'error')) return;
+  const line = JSON.stringify({ level: severity, event, ...fields });
+  if (severity === 'error') console.error(line);
+  else console.log(line);
+}

@@ -39,14 +39,10 @@ export function canonicalJson(value: unknown): string {
  */
 export const bodyFingerprint = (body: CheckoutBody): Promise<string> => sha256Hex(canonicalJson(body));
 
-/**
- * `cod` always works. `card` needs the Stripe pay flow, which this server does not offer yet, so it is refused
- * with a 400 that says why (whether or not Stripe keys are configured).
- */
+/** `cod` always works; `card` only when card payments are configured (both Stripe secrets set). */
 export function assertPaymentMethodAvailable(method: CheckoutBody['payment_method'], stripeConfigured: boolean): void {
-  if (method !== 'card') return;
-  const message = stripeConfigured
-    ? 'card payments are not available yet; use "cod"'
-    : 'card payments are not configured on this server; use "cod"';
-  throw new AppError('validation_error', 'This payment method cannot be used.', { errors: [{ field: 'payment_method', message }] });
+  if (method !== 'card' || stripeConfigured) return;
+  throw new AppError('validation_error', 'This payment method cannot be used.', {
+    errors: [{ field: 'payment_method', message: 'card payments are not configured on this server; use "cod"' }],
+  });
 }

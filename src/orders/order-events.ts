@@ -6,6 +6,7 @@
  * through a batch.
  */
 import type { Env } from '../env';
+import { enqueueEmails, type EmailMessage } from '../email/email-messages';
 import type { OrderRecord } from './orders.queries';
 import type { OrderStatus } from './order-status';
 
@@ -29,5 +30,19 @@ export function statusEventOf(order: Pick<OrderRecord, 'id' | 'number' | 'userId
  */
 export async function publishOrderStatusEvents(env: Env, events: OrderStatusEvent[]): Promise<void> {
   if (!events.length) return;
-  void env;
+  await enqueueEmails(env, events.map(statusEmail));
+}
+
+/**
+ * The email of a status change. Each status is reached at most once per order (the machine has no cycles), so
+ * order id + status names the event: re-publishing it can never send a second email.
+ */
+function statusEmail(e: OrderStatusEvent): EmailMessage {
+  if (e.status === 'pending') return { type: 'order_placed', orderId: e.orderId, dedupeKey: `order:${e.orderId}:placed` };
+  return { type: 'order_status_changed', orderId: e.orderId, status: e.status, dedupeKey: `order:${e.orderId}:${e.status}` };
+}
+
+/** A committed refund (cancel of a paid order, or a refund made in Stripe's dashboard): one email per order. */
+export async function publishRefundIssued(env: Env, orderIds: number[]): Promise<void> {
+  await enqueueEmails(env, orderIds.map((orderId) => ({ type: 'refund_issued', orderId, dedupeKey: `refund:${orderId}` })));
 }

@@ -5,7 +5,8 @@
 import { currentUser } from '../http/auth';
 import { pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
-import { publishOrderStatusEvents, statusEventOf } from './order-events';
+import { paymentHooks } from '../payments/refund';
+import { publishOrderStatusEvents, publishRefundIssued, statusEventOf } from './order-events';
 import { changeStatus, deleteOrder, getOrder, listOrders } from './orders.service';
 import { AdminOrderView, AdminOrdersQuery, OrderParams, StatusPatchBody, adminOrderView } from './orders.schemas';
 
@@ -37,13 +38,17 @@ export const adminOrdersRoutes = [
 
   defineRoute({
     ...admin, method: 'patch', path: ORDER, summary: 'Change the status',
-    description: 'pending → confirmed → shipped → delivered; pending | confirmed → cancelled (stock restored in the same batch). Anything else: 409.',
+    description:
+      'pending → confirmed → shipped → delivered; pending | confirmed → cancelled (stock restored in the same batch). Anything else: 409. ' +
+      'Cancelling a paid card order refunds it through Stripe first (502 `payment_error` and nothing changed when Stripe fails).',
     request: { params: OrderParams, body: StatusPatchBody },
     responses: { 200: { description: 'Order', schema: AdminOrderView } },
-    errors: ['not_found', 'invalid_status_transition', 'malformed_json'],
+    errors: ['not_found', 'invalid_status_transition', 'malformed_json', 'payment_error'],
     handler: async (c, { params, body }) => {
-      const order = await changeStatus(c.get('db'), params.id, body.status, { userId: currentUser(c).id, role: 'admin' });
+      const db = c.get('db');
+      const order = await changeStatus(db, params.id, body.status, { userId: currentUser(c).id, role: 'admin' }, undefined, paymentHooks(db, c.get('config')));
       await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
+      if (order.status === 'cancelled' && order.paymentStatus === 'refunded') await publishRefundIssued(c.env, [order.id]);
       return c.json(adminOrderView(order));
     },
   }),

@@ -10,7 +10,8 @@ import { pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
 import { unwrapRpcResult } from '../http/rpc-result';
 import { assertPaymentMethodAvailable, bodyFingerprint, IdempotencyHeaders } from './checkout-request';
-import { publishOrderStatusEvents, statusEventOf } from './order-events';
+import { paymentHooks } from '../payments/refund';
+import { publishOrderStatusEvents, publishRefundIssued, statusEventOf } from './order-events';
 import { changeStatus, getOrder, listOrders } from './orders.service';
 import { CheckoutBody, OrderParams, OrderView, OrdersQuery, orderView } from './orders.schemas';
 
@@ -64,14 +65,18 @@ export const ordersRoutes = [
 
   defineRoute({
     method: 'post', path: `${ORDER}/cancel/`, auth: 'customer', tag: 'Orders', summary: 'Cancel an order (pending or confirmed)',
-    description: 'The status change, its history row and the stock given back are one D1 batch.',
+    description:
+      'The status change, its history row and the stock given back are one D1 batch. A paid card order is refunded through Stripe BEFORE that batch ' +
+      '(the answer shows `payment_status: "refunded"`); if Stripe fails the answer is 502 `payment_error`, the order is unchanged and a retry is safe.',
     request: { params: OrderParams },
     responses: { 200: { description: 'The cancelled order', schema: OrderView } },
-    errors: ['not_found', 'invalid_status_transition'],
+    errors: ['not_found', 'invalid_status_transition', 'payment_error'],
     handler: async (c, { params }) => {
       const user = currentUser(c);
-      const order = await changeStatus(c.get('db'), params.id, 'cancelled', { userId: user.id, role: 'customer' }, user.id);
+      const db = c.get('db');
+      const order = await changeStatus(db, params.id, 'cancelled', { userId: user.id, role: 'customer' }, user.id, paymentHooks(db, c.get('config')));
       await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
+      if (order.paymentStatus === 'refunded') await publishRefundIssued(c.env, [order.id]);
       return c.json(orderView(order));
     },
   }),

@@ -58,34 +58,91 @@ export interface Actor {
   role: 'customer' | 'admin';
 }
 
+/** What a status change needs from the payment provider, handed in by the routes (orders do not import Stripe). */
+export interface PaymentHooks {
+  /** Refunds a paid card order; throws AppError('payment_error') when the provider fails. Safe to repeat. */
+  refund(order: OrderRecord): Promise<void>;
+  /** Closes an unpaid card order's open checkout session so it can no longer be paid; never throws. */
+  closeCheckout(order: OrderRecord): Promise<void>;
+}
+
+/** One guarded status change: who, when, and any extra condition and column values of the order row. */
+export interface StatusWrite {
+  id: number;
+  from: OrderStatus;
+  to: OrderStatus;
+  byUserId: number | null;
+  actor: string;
+  at: string;
+  /** An extra condition on the order row (unqualified columns), e.g. sql`payment_status = 'unpaid'`. */
+  guard?: SQL;
+  set?: Partial<Pick<typeof orders.$inferInsert, 'paymentStatus' | 'stripePaymentIntentId'>>;
+}
+
 /**
- * Moves an order to `to` if the status machine allows it: one read, then ONE batch with the history row, the
- * stock given back (cancellation), and the status change. Every statement is guarded by "the status is still
- * the one we read", so of two concurrent changes only one applies and stock is never restored twice.
+ * The statements of one status change, for ONE batch: the history row, the stock given back (cancellation), and
+ * the status change last, returning the order id when it applied. Every statement is guarded by "the order is
+ * still `from` (and `guard` holds)", so of two concurrent changes — a customer cancel and an expiry webhook, two
+ * admins — only one applies and stock is never restored twice. Shared by customer, admin and Stripe paths.
  */
-export async function changeStatus(db: Db, id: number, to: OrderStatus, actor: Actor, ownerId?: number): Promise<OrderRecord> {
-  const order = await getOrder(db, id, ownerId);
-  const from = order.status;
-  if (!canTransition(from, to)) throw new AppError('invalid_status_transition', transitionRefusal(from, to));
-  const now = nowIso();
-  const stillFrom = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${id} AND status = ${from})`;
+export function statusChangeStatements(db: Db, w: StatusWrite): Statement[] {
+  const extra = w.guard ? sql` AND ${w.guard}` : sql``;
+  const still = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${w.id} AND status = ${w.from}${extra})`;
   const statements: Statement[] = [
-    sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) SELECT ${id}, ${to}, ${actor.userId}, ${actor.role}, ${now} WHERE ${stillFrom}`,
+    sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) SELECT ${w.id}, ${w.to}, ${w.byUserId}, ${w.actor}, ${w.at} WHERE ${still}`,
   ];
-  if (restoresStock(to)) {
+  if (restoresStock(w.to)) {
     // Every line's units go back to its product (archived products too), from the stored items themselves.
     statements.push(
-      sql`UPDATE products SET stock = stock + (SELECT SUM(quantity) FROM order_items WHERE order_id = ${id} AND product_id = products.id)
-        WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ${id}) AND ${stillFrom}`,
+      sql`UPDATE products SET stock = stock + (SELECT SUM(quantity) FROM order_items WHERE order_id = ${w.id} AND product_id = products.id)
+        WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ${w.id}) AND ${still}`,
     );
   }
   // Last, so the guards above still see the old status.
-  statements.push(db.update(orders).set({ status: to, updatedAt: now }).where(and(eq(orders.id, id), eq(orders.status, from))).returning({ id: orders.id }));
-  const results = await writeBatch(db, statements);
-  if (!results[results.length - 1].results.length) {
+  statements.push(
+    db
+      .update(orders)
+      .set({ status: w.to, updatedAt: w.at, ...w.set })
+      .where(and(eq(orders.id, w.id), eq(orders.status, w.from), w.guard))
+      .returning({ id: orders.id }),
+  );
+  return statements;
+}
+
+/** Whether the status change of a batch written from `statusChangeStatements` applied (its last result). */
+export const applied = (results: D1Result[], index = results.length - 1) => results[index].results.length > 0;
+
+/**
+ * Moves an order to `to` if the status machine allows it: one read, then ONE guarded batch (see
+ * `statusChangeStatements`). Cancelling a paid card order refunds it through `payments` BEFORE the batch: if the
+ * provider fails, nothing is written (502), and a retry repeats the refund under the same idempotency key.
+ */
+export async function changeStatus(db: Db, id: number, to: OrderStatus, actor: Actor, ownerId?: number, payments?: PaymentHooks): Promise<OrderRecord> {
+  const order = await getOrder(db, id, ownerId);
+  const from = order.status;
+  if (!canTransition(from, to)) throw new AppError('invalid_status_transition', transitionRefusal(from, to));
+  const refunding = to === 'cancelled' && order.paymentMethod === 'card' && order.paymentStatus === 'paid';
+  if (refunding) {
+    if (!payments) throw new AppError('payment_error', 'Card payments are not configured on this server, so this paid order cannot be refunded.');
+    await payments.refund(order);
+  } else if (to === 'cancelled' && order.paymentMethod === 'card' && order.paymentStatus === 'unpaid') {
+    await payments?.closeCheckout(order);
+  }
+  const now = nowIso();
+  const paymentStatus = refunding ? 'refunded' : order.paymentStatus;
+  const results = await writeBatch(
+    db,
+    statusChangeStatements(db, {
+      id, from, to, byUserId: actor.userId, actor: actor.role, at: now,
+      // A payment that lands meanwhile (webhook) must not be lost under a cancel computed without it.
+      guard: sql`payment_status = ${order.paymentStatus}`,
+      set: refunding ? { paymentStatus } : undefined,
+    }),
+  );
+  if (!applied(results)) {
     throw new AppError('invalid_status_transition', 'The order changed status while this request was processed; reload it and try again.');
   }
-  return { ...order, status: to, updatedAt: now, history: [...order.history, { status: to, byUserId: actor.userId, actor: actor.role, at: now }] };
+  return { ...order, status: to, paymentStatus, updatedAt: now, history: [...order.history, { status: to, byUserId: actor.userId, actor: actor.role, at: now }] };
 }
 
 /** Deletes a cancelled order (items, history and idempotency records go with it); anything else is a 409. */

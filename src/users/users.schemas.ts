@@ -4,7 +4,7 @@ import type { UserRow } from '../db/schema';
 import { nameText } from '../lib/text';
 import { EMAIL_MESSAGE, isEmailLike, newPassword } from './password-rules';
 
-const email = z
+export const email = z
   .string({ error: 'is required' })
   .trim()
   .toLowerCase()
@@ -73,3 +73,12 @@ export function userView(u: UserRow): UserView {
     date_joined: u.dateJoined,
   };
 }
+
+export const PasswordForgotBody = z.object({ email });
+
+export const PasswordResetBody = z.object({
+  token: z.string({ error: 'is required' }).min(1, 'is required').max(512),
+  new_password: newPassword,
+});
+
+export const PasswordForgotAnswer = z.object({ detail: z.string() });
