@@ -19,9 +19,9 @@ const app = buildApp();
 export default {
   fetch: app.fetch,
   /** The email queue (and only it): render, send through the configured transport, retry with backoff. */
-  queue: (batch, env) => handleEmailBatch(batch as MessageBatch<EmailMessage>, env),
+  queue: (batch, env, _ctx) => handleEmailBatch(batch as MessageBatch<EmailMessage>, env),
   /** Every 5 minutes (wrangler.toml `[triggers]`): settle card orders whose webhooks never came. */
-  scheduled: async (_controller, env) => {
+  scheduled: async (_controller, env, _ctx) => {
     await runPaymentSweep({ db: createDb(env.DB), env, config: loadConfig(env) });
   },
 } satisfies ExportedHandler<Env, EmailMessage>;

@@ -1,6 +1,7 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import worker from '../src/index';
 import { idempotencyRecords, orderItems, orders, orderStatusHistory, products, users } from '../src/db/schema';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
 import { db, makeProduct, makeUser } from './helpers/factories';
@@ -140,11 +141,21 @@ describe('checkout: refusals', () => {
     expect(body.errors?.map((e) => e.field)).toContain(field);
   });
 
-  it('refuses card payments with 400 while payments are not available, and keeps the cart', async () => {
+  it('refuses card payments with 400 when Stripe is not configured, and keeps the cart', async () => {
     const user = await makeUser();
     const p = await makeProduct({ stock: 2 });
     await addToCart(user.token, p.id);
-    const body = await expectProblem(await checkout(user.token, checkoutBody({ payment_method: 'card' })), 400, 'validation_error');
+    // The same Worker with only one Stripe secret: card payments are off (both are needed).
+    const noStripe = { ...env, STRIPE_SECRET_KEY: undefined };
+    const req = new Request('https://api.test/api/v1/orders/', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${user.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(checkoutBody({ payment_method: 'card' })),
+    });
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(req, noStripe, ctx);
+    await waitOnExecutionContext(ctx);
+    const body = await expectProblem(res, 400, 'validation_error');
     expect(body.errors).toEqual([{ field: 'payment_method', message: expect.stringContaining('card') }]);
     expect(await stockOf(p.id)).toBe(2);
     expect(await cartItems(user.token)).toHaveLength(1);
