@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run dev — one command from a fresh clone to a running API:
- *   1. creates .dev.vars with a random JWT_SECRET when missing,
+ *   1. creates .dev.vars with a random JWT_SECRET and a local STRIPE_WEBHOOK_SECRET when missing,
  *   2. applies the D1 migrations to the local database,
  *   3. seeds the demo catalog on the first start and makes sure the demo admin exists (dev-setup.mjs),
  *   4. prints the demo admin's credentials,
@@ -42,7 +42,7 @@ const runChild = (child) =>
 
 // 1. Local secrets.
 const vars = ensureDevVars();
-if (vars !== 'kept') step(`${vars} .dev.vars with a random JWT_SECRET`);
+if (vars !== 'kept') step(`${vars} .dev.vars (random JWT_SECRET and local STRIPE_WEBHOOK_SECRET)`);
 
 // 2. Migrations (non-interactive; wrangler's own output is shown only when something fails).
 step('applying migrations…');
