@@ -13,8 +13,11 @@ import { getOrder } from '../orders/orders.service';
 import { paymentRecord, type PaymentRecord } from './payment-records';
 import { paymentError, stripeClient, type StripeConfig } from './stripe-client';
 
-/** Stripe accepts 30 minutes to 24 hours after the session's creation; one extra minute absorbs clock and retry delays. */
-export const SESSION_SECONDS = 31 * 60;
+/**
+ * Thirty minutes to pay. Stripe accepts 30 minutes to 24 hours after the session's creation, so 30 seconds more
+ * absorb the request's own latency and let a retry within that window reuse the planned expiry (and key).
+ */
+export const SESSION_SECONDS = 30 * 60 + 30;
 const STRIPE_MIN_SECONDS = 30 * 60;
 
 export interface PayAnswer {

@@ -31,7 +31,17 @@ export function paymentHooks(db: Db, config: Config): PaymentHooks | undefined {
   return {
     refund: async (order) => {
       const record = await paymentRecord(db, order.id);
-      await refundPayment(stripe, { id: order.id, number: order.number, paymentIntentId: record?.paymentIntentId ?? null });
+      let paymentIntentId = record?.paymentIntentId ?? null;
+      // An event without its payment intent (seen from test tools): Stripe's session knows it.
+      if (!paymentIntentId && record?.sessionId) {
+        try {
+          const session = await stripeClient(stripe).checkout.sessions.retrieve(record.sessionId);
+          paymentIntentId = typeof session.payment_intent === 'string' ? session.payment_intent : (session.payment_intent?.id ?? null);
+        } catch (err) {
+          throw paymentError(err, 'Looking up the payment');
+        }
+      }
+      await refundPayment(stripe, { id: order.id, number: order.number, paymentIntentId });
     },
     closeCheckout: async (order) => {
       const record = await paymentRecord(db, order.id);
