@@ -26,6 +26,8 @@ async function openApiDocument() {
     write: false,
     // Durable Object classes are only referenced as types by the routes; nothing from workerd runs here.
     external: ['cloudflare:*'],
+    // The Worker builds of dependencies (stripe's `workerd` export), as wrangler bundles them: no Node built-ins.
+    conditions: ['workerd', 'worker'],
     mainFields: ['module', 'main'],
     logLevel: 'error',
   });

@@ -30,6 +30,8 @@ export const operations = {
   put_users_profile: { method: 'PUT', path: '/api/v1/users/profile/', auth: true, body: 'application/json' },
   patch_users_profile: { method: 'PATCH', path: '/api/v1/users/profile/', auth: true, body: 'application/json' },
   post_users_password_change: { method: 'POST', path: '/api/v1/users/password/change/', auth: true, body: 'application/json' },
+  post_users_password_forgot: { method: 'POST', path: '/api/v1/users/password/forgot/', auth: false, body: 'application/json' },
+  post_users_password_reset: { method: 'POST', path: '/api/v1/users/password/reset/', auth: false, body: 'application/json' },
   get_categories: { method: 'GET', path: '/api/v1/categories/', auth: false },
   get_categories_key: { method: 'GET', path: '/api/v1/categories/{key}/', auth: false },
   get_products: { method: 'GET', path: '/api/v1/products/', auth: false },
@@ -66,6 +68,8 @@ export const operations = {
   post_orders: { method: 'POST', path: '/api/v1/orders/', auth: true, body: 'application/json' },
   get_orders_id: { method: 'GET', path: '/api/v1/orders/{id}/', auth: true },
   post_orders_id_cancel: { method: 'POST', path: '/api/v1/orders/{id}/cancel/', auth: true },
+  post_orders_id_pay: { method: 'POST', path: '/api/v1/orders/{id}/pay/', auth: true },
+  post_payments_stripe_webhook: { method: 'POST', path: '/api/v1/payments/stripe/webhook/', auth: false },
 } as const;
 
 /** Per operation: what a call takes, every declared answer by status, and what a successful call returns. */
@@ -336,6 +340,41 @@ export interface Operations {
       400: Blob;
       401: Blob;
       403: Blob;
+    };
+    success: undefined;
+  };
+  /** POST /api/v1/users/password/forgot/: Ask for a password reset link by email */
+  post_users_password_forgot: {
+    input: {
+      body: {
+        email: string;
+      };
+    };
+    responses: {
+      202: {
+        detail: string;
+      };
+      400: Blob;
+      429: Blob;
+      503: Blob;
+    };
+    success: {
+      detail: string;
+    };
+  };
+  /** POST /api/v1/users/password/reset/: Set a new password with an emailed reset token */
+  post_users_password_reset: {
+    input: {
+      body: {
+        token: string;
+        new_password: string;
+      };
+    };
+    responses: {
+      204: undefined;
+      400: Blob;
+      401: Blob;
+      429: Blob;
     };
     success: undefined;
   };
@@ -1990,6 +2029,7 @@ export interface Operations {
       403: Blob;
       404: Blob;
       409: Blob;
+      502: Blob;
     };
     success: {
       id: number;
@@ -2440,6 +2480,7 @@ export interface Operations {
       401: Blob;
       404: Blob;
       409: Blob;
+      502: Blob;
     };
     success: {
       id: number;
@@ -2485,6 +2526,50 @@ export interface Operations {
       }>;
       created_at: string;
       updated_at: string;
+    };
+  };
+  /** POST /api/v1/orders/{id}/pay/: Pay a card order (Stripe Checkout) */
+  post_orders_id_pay: {
+    input: {
+      params: { "id": string | number };
+    };
+    responses: {
+      200: {
+        /** Stripe-hosted payment page: send the buyer there */
+        checkout_url: string;
+        session_id: string;
+        /** when the session expires; an order still unpaid then is cancelled and its stock restored */
+        expires_at: string;
+      };
+      400: Blob;
+      401: Blob;
+      404: Blob;
+      409: Blob;
+      502: Blob;
+    };
+    success: {
+      /** Stripe-hosted payment page: send the buyer there */
+      checkout_url: string;
+      session_id: string;
+      /** when the session expires; an order still unpaid then is cancelled and its stock restored */
+      expires_at: string;
+    };
+  };
+  /** POST /api/v1/payments/stripe/webhook/: Stripe webhook endpoint */
+  post_payments_stripe_webhook: {
+    input: {
+      headers?: { "Stripe-Signature"?: string };
+    };
+    responses: {
+      200: {
+        received: true;
+        outcome: string;
+      };
+      413: Blob;
+    };
+    success: {
+      received: true;
+      outcome: string;
     };
   };
 }

@@ -10,7 +10,9 @@ import type { Db } from '../db/client';
 import { passwordResetTokens, refreshTokens, users } from '../db/schema';
 import { AppError } from '../errors';
 import { isoIn, nowIso, randomToken, sha256Hex } from '../lib/crypto';
+import { clearLoginFailuresStatement } from './login-guard';
 import { hashPassword } from './password';
+import { assertNewPassword } from './password-rules';
 
 export const RESET_TOKEN_TTL_SECONDS = 60 * 60;
 /** The period of the PASSWORD_RL / PASSWORD_EMAIL_RL bindings in wrangler.toml (a binding cannot report it). */
@@ -58,8 +60,8 @@ const invalidToken = () => new AppError('token_invalid', 'The password reset tok
 
 /**
  * Sets a new password with a reset token: one read, one PBKDF2 hash, then ONE batch that sets the password,
- * clears any login lock, revokes every refresh token and consumes the token. Every write is guarded by "the token
- * is still unused", and the claim comes last, so of two concurrent resets with one token exactly one applies.
+ * ends any login lock, revokes every refresh token and consumes the token. Every write is guarded by "the token
+ * is still unused", and the claim comes after them, so of two concurrent resets with one token exactly one applies.
  */
 export async function resetPassword(db: Db, token: string, newPassword: string, limiters: ResetLimiters): Promise<void> {
   const hash = await sha256Hex(token);
@@ -72,19 +74,20 @@ export async function resetPassword(db: Db, token: string, newPassword: string, 
   if (!row) throw invalidToken();
   // Per account: guesses are already hopeless (256-bit tokens), but a leaked link should not allow a flood.
   if (limiters.email && !(await limiters.email.limit({ key: `pw:reset:${row.userId}` })).success) throw rateLimited();
-  if (newPassword.toLowerCase() === row.email) {
-    throw new AppError('validation_error', 'Request body failed validation.', { errors: [{ field: 'new_password', message: 'must not be the same as the email' }] });
-  }
+  assertNewPassword(newPassword, row.email);
   const passwordHash = await hashPassword(newPassword);
   const unused = sql`EXISTS (SELECT 1 FROM password_reset_tokens WHERE id = ${row.tokenId} AND used_at IS NULL)`;
+  // Proving control of the mailbox ends every login lock and slow-down of the email.
+  const { statement: unlock } = await clearLoginFailuresStatement(db, row.email);
   const [, , claimed] = await db.batch([
-    db.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: now }).where(and(eq(users.id, row.userId), unused)),
+    db.update(users).set({ passwordHash, updatedAt: now }).where(and(eq(users.id, row.userId), unused)),
     db.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.userId, row.userId), isNull(refreshTokens.revokedAt), unused)),
     db
       .update(passwordResetTokens)
       .set({ usedAt: now })
       .where(and(eq(passwordResetTokens.userId, row.userId), isNull(passwordResetTokens.usedAt)))
       .returning({ id: passwordResetTokens.id }),
+    unlock,
   ]);
   if (!claimed.some((r) => r.id === row.tokenId)) throw invalidToken();
 }
