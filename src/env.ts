@@ -4,12 +4,16 @@ import type { Db } from './db/client';
 import type { CartDO } from './cart/cart.do';
 import type { CatalogVersionDO } from './catalog/catalog-version.do';
 import type { EmailMessage } from './email/email-messages';
+import type { ConversationDO } from './realtime/conversation.do';
+import type { NotificationsDO } from './realtime/notifications.do';
 
 export interface Env {
   DB: D1Database;
   IMAGES: R2Bucket;
   CART: DurableObjectNamespace<CartDO>;
   CATALOG_VERSION: DurableObjectNamespace<CatalogVersionDO>;
+  NOTIFICATIONS: DurableObjectNamespace<NotificationsDO>;
+  CONVERSATIONS: DurableObjectNamespace<ConversationDO>;
   LOGIN_RL?: RateLimit;
   /** Password forgot/reset attempts per client address, and per email. */
   PASSWORD_RL?: RateLimit;
@@ -18,6 +22,8 @@ export interface Env {
   EMAIL_QUEUE: Queue<EmailMessage>;
   /** Cloudflare Email Workers binding, used when EMAIL_TRANSPORT is `send_email`. */
   EMAIL?: SendEmail;
+  /** Conversation messages per user (wrangler.toml [[ratelimits]]). */
+  MESSAGE_RL?: RateLimit;
   // vars
   APP_NAME?: string;
   JWT_ISSUER?: string;
@@ -54,6 +60,8 @@ export interface Env {
 export interface AuthUser {
   id: number;
   role: 'customer' | 'admin';
+  /** Expiry of the access token (seconds since the epoch), when the caller came with one. */
+  exp?: number;
 }
 
 export interface Variables {
@@ -63,6 +71,8 @@ export interface Variables {
   /** D1 round trips made by this request (a batch counts once). */
   dbCalls: { count: number };
   user?: AuthUser;
+  /** What the guard established: the token alone, or the token plus the user row as it is now. */
+  authChecked?: 'token' | 'fresh';
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -12,6 +12,8 @@ import { runPaymentSweep } from './payments/sweep.service';
 
 export { CartDO } from './cart/cart.do';
 export { CatalogVersionDO } from './catalog/catalog-version.do';
+export { NotificationsDO } from './realtime/notifications.do';
+export { ConversationDO } from './realtime/conversation.do';
 export type { Env } from './env';
 
 const app = buildApp();

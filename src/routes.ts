@@ -13,6 +13,7 @@ import { mediaRoutes } from './media/media.routes';
 import { adminOrdersRoutes } from './orders/orders-admin.routes';
 import { ordersRoutes } from './orders/orders.routes';
 import { paymentsRoutes } from './payments/payments.routes';
+import { notificationsRoutes } from './realtime/notifications.routes';
 import { reviewsRoutes } from './reviews/reviews.routes';
 import { systemRoutes } from './system/system.routes';
 import { passwordResetRoutes } from './users/password-reset.routes';
@@ -33,4 +34,5 @@ export const routeTable: readonly AnyRoute[] = [
   ...adminOrdersRoutes,
   ...ordersRoutes,
   ...paymentsRoutes,
+  ...notificationsRoutes,
 ];

@@ -9,8 +9,8 @@ import { zValidator } from '@hono/zod-validator';
 import type * as z from 'zod';
 import type { AppEnv } from '../env';
 import { AppError, type ErrorCode } from '../errors';
-import { requireAdmin, requireUser } from './auth';
 import { responseContract } from './response-contract';
+import { guard, type AuthCheck } from './auth';
 import { fieldErrors, normalizeQuery, readJsonBody, readMultipartForm, type IssueList } from './validate';
 
 /** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
@@ -45,6 +45,14 @@ export interface RouteDef<P = undefined, Q = undefined, B = undefined, H = undef
    * validated: the edge cache (a hit answers without validating again), the upload size limit.
    */
   use?: MiddlewareHandler<AppEnv>[];
+  /**
+   * How the guard checks the caller. Default: admin routes and writes re-read the user's current role and
+   * active flag (one D1 round trip); 'token' when the handler's own queries read and check the user row;
+   * 'fresh' to re-read on reads too (routes where the current role decides what the caller may see).
+   */
+  check?: AuthCheck;
+  /** A WebSocket upgrade: the token may come as `Sec-WebSocket-Protocol: bearer, <token>` or `?token=`. */
+  socket?: boolean;
   tag: string;
   summary: string;
   description?: string;
@@ -103,10 +111,14 @@ export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('Cache-Control', 'no-store');
 };
 
-const GUARDS: Record<Auth, MiddlewareHandler<AppEnv>[]> = { public: [], customer: [requireUser], admin: [requireAdmin, noStore] };
+function guardsOf(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
+  if (route.auth === 'public') return [];
+  const g = guard({ admin: route.auth === 'admin', check: route.check, socket: route.socket });
+  return route.auth === 'admin' ? [g, noStore] : [g];
+}
 
 function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
-  const chain: MiddlewareHandler<AppEnv>[] = [responseContract(route), ...GUARDS[route.auth]];
+  const chain: MiddlewareHandler<AppEnv>[] = [responseContract(route), ...guardsOf(route)];
   const req = route.request ?? {};
   if (req.params) chain.push(zValidator('param', req.params, failWith('Path')) as MiddlewareHandler<AppEnv>);
   chain.push(...(route.use ?? []));

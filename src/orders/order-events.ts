@@ -24,12 +24,30 @@ export function statusEventOf(order: Pick<OrderRecord, 'id' | 'number' | 'userId
   return { orderId: order.id, number: order.number, userId: order.userId, status: order.status, at: order.updatedAt };
 }
 
+/** Hands each user's events, in order, to that user's notifications object (which numbers, keeps and pushes them). */
+async function notifySockets(env: Env, events: OrderStatusEvent[]): Promise<void> {
+  const byUser = new Map<number, OrderStatusEvent[]>();
+  for (const e of events) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
+  await Promise.all(
+    [...byUser].map(async ([userId, list]) => {
+      try {
+        await env.NOTIFICATIONS.get(env.NOTIFICATIONS.idFromName(String(userId))).publish(list);
+      } catch (err) {
+        // The change has committed and the caller's answer must say so: a push that failed is logged, not a 500.
+        console.error(JSON.stringify({ level: 'error', event: 'notify_failed', user_id: userId, error: err instanceof Error ? err.name : typeof err }));
+      }
+    }),
+  );
+}
+
 /**
  * Publishes committed status changes. Awaited by the caller (or handed to `waitUntil`) so nothing is lost when
  * the request ends. Subscribers are added here: notifications (realtime) and email (queue).
  */
 export async function publishOrderStatusEvents(env: Env, events: OrderStatusEvent[]): Promise<void> {
   if (!events.length) return;
+  // Sockets first (the customer watching the order sees it at once), then the email messages.
+  await notifySockets(env, events);
   await enqueueEmails(env, events.map(statusEmail));
 }
 

@@ -29,7 +29,7 @@ export const reviewsRoutes = [
   }),
 
   defineRoute({
-    method: 'put', path: REVIEW, auth: 'customer', tag: 'Reviews', summary: 'Create (201) or replace (200) the caller’s review',
+    method: 'put', path: REVIEW, auth: 'customer', check: 'token', tag: 'Reviews', summary: 'Create (201) or replace (200) the caller’s review',
     description: 'The product’s rating average and count change in the same D1 batch as the review.',
     request: { params: ProductIdParams, body: ReviewBody },
     responses: { 200: { description: 'Review replaced', schema: ReviewView }, 201: { description: 'Review created', schema: ReviewView } },
@@ -41,7 +41,7 @@ export const reviewsRoutes = [
   }),
 
   defineRoute({
-    method: 'delete', path: REVIEW, auth: 'customer', tag: 'Reviews', summary: 'Delete the caller’s review',
+    method: 'delete', path: REVIEW, auth: 'customer', check: 'token', tag: 'Reviews', summary: 'Delete the caller’s review',
     request: { params: ProductIdParams },
     responses: { 204: { description: 'Deleted' } },
     errors: ['not_found', 'permission_denied'],

@@ -18,7 +18,7 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-export async function signAccessToken(cfg: Config['jwt'], user: AuthUser): Promise<string> {
+export async function signAccessToken(cfg: Config['jwt'], user: Pick<AuthUser, 'id' | 'role'>): Promise<string> {
   return new SignJWT({ role: user.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(user.id))
@@ -41,7 +41,7 @@ export async function verifyAccessToken(cfg: Config['jwt'], token: string): Prom
     const id = Number(payload.sub);
     const role = payload.role;
     if (!Number.isSafeInteger(id) || id <= 0 || (role !== 'customer' && role !== 'admin')) return null;
-    return { id, role };
+    return { id, role, exp: payload.exp };
   } catch {
     return null;
   }

@@ -65,7 +65,7 @@ export const usersRoutes = [
   }),
 
   defineRoute({
-    method: ['patch', 'put'], path: `${API}/users/profile/`, auth: 'customer', tag: 'Users',
+    method: ['patch', 'put'], path: `${API}/users/profile/`, auth: 'customer', check: 'token', tag: 'Users',
     summary: 'Update name and phone (email and role are not changed here)',
     request: { body: ProfileBody },
     responses: { 200: { description: 'User', schema: UserView } },
@@ -74,7 +74,7 @@ export const usersRoutes = [
   }),
 
   defineRoute({
-    method: 'post', path: `${API}/users/password/change/`, auth: 'customer', tag: 'Users', summary: 'Change the password; revokes all refresh tokens',
+    method: 'post', path: `${API}/users/password/change/`, auth: 'customer', check: 'token', tag: 'Users', summary: 'Change the password; revokes all refresh tokens',
     request: { body: PasswordChangeBody },
     responses: { 204: { description: 'Changed' } },
     errors: ['permission_denied', 'malformed_json'],
