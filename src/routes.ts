@@ -14,6 +14,7 @@ import { adminOrdersRoutes } from './orders/orders-admin.routes';
 import { ordersRoutes } from './orders/orders.routes';
 import { paymentsRoutes } from './payments/payments.routes';
 import { notificationsRoutes } from './realtime/notifications.routes';
+import { adminUsersRoutes } from './admin/admin-users.routes';
 import { reviewsRoutes } from './reviews/reviews.routes';
 import { systemRoutes } from './system/system.routes';
 import { passwordResetRoutes } from './users/password-reset.routes';
@@ -32,6 +33,7 @@ export const routeTable: readonly AnyRoute[] = [
   ...adminProductsRoutes,
   ...adminImagesRoutes,
   ...adminOrdersRoutes,
+  ...adminUsersRoutes,
   ...ordersRoutes,
   ...paymentsRoutes,
   ...notificationsRoutes,

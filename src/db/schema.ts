@@ -26,6 +26,8 @@ export const users = sqliteTable(
   (t) => [
     uniqueIndex('users_email_uq').on(t.email),
     index('users_role_idx').on(t.role, t.id),
+    // Admin stats: customers who joined in the last 30 days.
+    index('users_role_joined_idx').on(t.role, t.dateJoined),
     check('users_role_ck', sql`${t.role} IN ('customer', 'admin')`),
   ],
 );
@@ -125,6 +127,8 @@ export const products = sqliteTable(
     // The admin list (inactive included) in its default ordering.
     index('products_created_idx').on(t.createdAt, t.id),
     index('products_stock_idx').on(t.stock),
+    // Admin stats: active products low on stock, lowest first.
+    index('products_active_stock_idx').on(t.isActive, t.stock, t.id),
     // Stock can never go below zero: a checkout batch that would oversell fails as a whole.
     check('stock_nonneg', sql`${t.stock} >= 0`),
     check('price_nonneg', sql`${t.priceCents} >= 0`),
@@ -201,6 +205,8 @@ export const orders = sqliteTable(
     index('orders_created_idx').on(t.createdAt, t.id),
     index('orders_stripe_session_idx').on(t.stripeSessionId),
     index('orders_stripe_payment_intent_idx').on(t.stripePaymentIntentId),
+    // Admin stats: revenue per day of the last 30 days read from the index alone (no table lookups).
+    index('orders_revenue_idx').on(t.createdAt, t.status, t.paymentMethod, t.paymentStatus, t.totalCents),
     check('orders_status_ck', sql`${t.status} IN ('pending', 'confirmed', 'shipped', 'delivered', 'cancelled')`),
     check('orders_payment_status_ck', sql`${t.paymentStatus} IN ('unpaid', 'paid', 'refunded')`),
     check('orders_payment_method_ck', sql`${t.paymentMethod} IN ('cod', 'card')`),
