@@ -53,18 +53,21 @@ export async function updateUser(db: Db, actorId: number, id: number, body: Admi
       errors: [{ field: body.is_active === false ? 'is_active' : 'role', message: `cannot ${what} yourself` }],
     });
   }
-  const [before] = await db.select().from(users).where(eq(users.id, id));
-  if (!before) throw notFound('User');
   const changes = {
     ...(body.role !== undefined ? { role: body.role } : {}),
     ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
   };
-  if (!Object.keys(changes).length) return { user: before, deactivated: false, demoted: false };
+  const read = db.select().from(users).where(eq(users.id, id));
+  if (!Object.keys(changes).length) {
+    const [row] = await read;
+    if (!row) throw notFound('User');
+    return { user: row, deactivated: false, demoted: false };
+  }
+  // One batch (one transaction): the row as it was, the change, and — when deactivating — the revocation of every
+  // refresh token, so no new access token can be minted once the answer says "deactivated".
   const update = db.update(users).set({ ...changes, updatedAt: nowIso() }).where(eq(users.id, id)).returning();
-  const deactivating = before.isActive && body.is_active === false;
-  // Deactivation and the revocation of every refresh token are one batch: no new access token can be minted after.
-  const [rows] = deactivating ? await db.batch([update, revokeAllForUser(db, id)]) : [await update];
-  const user = rows[0];
-  if (!user) throw notFound('User');
-  return { user, deactivated: deactivating, demoted: before.role === 'admin' && user.role !== 'admin' };
+  const [[before], [user]] = body.is_active === false ? await db.batch([read, update, revokeAllForUser(db, id)]) : await db.batch([read, update]);
+  if (!before || !user) throw notFound('User');
+  const deactivated = before.isActive && !user.isActive;
+  return { user, deactivated, demoted: before.role === 'admin' && user.role !== 'admin' };
 }
