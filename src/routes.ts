@@ -15,6 +15,7 @@ import { ordersRoutes } from './orders/orders.routes';
 import { paymentsRoutes } from './payments/payments.routes';
 import { notificationsRoutes } from './realtime/notifications.routes';
 import { adminUsersRoutes } from './admin/admin-users.routes';
+import { conversationsRoutes } from './conversations/conversations.routes';
 import { reviewsRoutes } from './reviews/reviews.routes';
 import { systemRoutes } from './system/system.routes';
 import { passwordResetRoutes } from './users/password-reset.routes';
@@ -37,4 +38,5 @@ export const routeTable: readonly AnyRoute[] = [
   ...ordersRoutes,
   ...paymentsRoutes,
   ...notificationsRoutes,
+  ...conversationsRoutes,
 ];
