@@ -26,6 +26,7 @@ const LINKS: Record<string, string> = {
   products: '/products/',
   cart: '/cart/',
   orders: '/orders/',
+  conversations: '/conversations/',
 };
 
 const Root = z.object({ name: z.string(), version: z.string(), links: z.record(z.string(), z.url()) });
