@@ -2,11 +2,12 @@
 import * as z from 'zod';
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';
+import { freeText } from '../lib/text';
 
 export const MAX_MESSAGE_LENGTH = 2000;
 
-const messageText = z
-  .string({ error: 'is required' })
+// Free text (newlines kept, control characters refused), counted after trimming.
+const messageText = freeText({ error: 'is required' })
   .trim()
   .min(1, 'must not be blank')
   .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
