@@ -121,3 +121,22 @@ describe('notifications socket: limits', () => {
     expect(await s.closed(8000)).toEqual({ code: 4001, reason: 'token_expired' });
   });
 });
+
+describe('notifications socket: documentation', () => {
+  it('documents both socket routes as 101 with their authentication and close codes', async () => {
+    const { paths } = await json(await api('GET', '/api/v1/openapi.json'));
+    for (const path of ['/api/v1/notifications/ws/', '/api/v1/conversations/{id}/ws/']) {
+      const op = paths[path].get;
+      expect(op.responses['101'].description).toMatch(/Switching Protocols/);
+      expect(op.responses['401']).toBeDefined();
+      expect(op.responses['426']).toBeDefined();
+      expect(op.description).toMatch(/Sec-WebSocket-Protocol: bearer, <token>/);
+      for (const code of ['4001', '4003', '4008']) expect(op.description).toContain(code);
+      expect(op.parameters.map((p: any) => p.name)).toContain('token');
+    }
+    expect(paths['/api/v1/notifications/ws/'].get.parameters.map((p: any) => p.name)).toContain('since');
+    for (const path of ['/api/v1/admin/users/', '/api/v1/admin/users/{id}/', '/api/v1/admin/stats/', '/api/v1/conversations/', '/api/v1/conversations/{id}/messages/']) {
+      expect(paths[path], path).toBeDefined();
+    }
+  });
+});
