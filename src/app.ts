@@ -17,7 +17,6 @@ import { requireAdmin } from './http/auth';
 import { routeTable } from './routes';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
-export const UPLOAD_BODY_LIMIT = 5 * 1024 * 1024;
 const UPLOAD_PATH_RE = /^\/api\/v1\/admin\/products\/[^/]+\/images\/?$/;
 const ADMIN_AREA_RE = /^\/api\/v1\/admin(\/|$)/;
 

@@ -106,7 +106,7 @@ const failHeaders = (result: { success: boolean; error?: IssueList }): void => {
 };
 
 /** Admin answers are never stored by a cache, whatever they are (problems included). */
-export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   c.header('Cache-Control', 'no-store');
 };

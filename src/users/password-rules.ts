@@ -21,7 +21,9 @@ export const newPassword = z
   .refine((p) => length(p) <= 128, { message: 'must be at most 128 characters', abort: true })
   .refine((p) => !ALL_WHITESPACE.test(p), { message: 'must not be only whitespace', abort: true })
   .refine((p) => !ALL_DIGITS.test(p), { message: 'must not be entirely numeric', abort: true })
-  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), { message: 'is too common', abort: true });
+  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), { message: 'is too common', abort: true })
+  // The refinements are invisible to JSON Schema: the OpenAPI document states the length bounds itself.
+  .meta({ minLength: 8, maxLength: 128 });
 
 /** Why `password` may not be used by the account of `email` (every rule), or null when it may. */
 export function passwordProblem(password: string, email: string): string | null {
