@@ -184,3 +184,17 @@ describe('Stripe webhook', () => {
     expect((await sendWebhook(refundedEvent('pi_unknown'))).status).toBe(200);
   });
 });
+
+describe('payment after a staff transition', () => {
+  it('records the payment of a card order an admin already confirmed, without touching its status', async () => {
+    const { makeAdmin } = await import('./helpers/factories');
+    const admin = await makeAdmin();
+    const { user, order } = await cardOrder();
+    const s = await paidSession(user.token, order.id);
+    expect((await api('PATCH', `/api/v1/admin/orders/${order.id}/`, { token: admin.token, body: { status: 'confirmed' } })).status).toBe(200);
+    expect((await sendWebhook(completedEvent(s.session_id, order))).status).toBe(200);
+    const after = await getOrderOf(user.token, order.id);
+    expect(after).toMatchObject({ status: 'confirmed', payment_status: 'paid' });
+    expect(after.status_history.filter((h: { status: string }) => h.status === 'confirmed')).toHaveLength(1);
+  });
+});

@@ -79,6 +79,15 @@ export async function settlePaid(
     return settleLatePayment(deps, { ...fact, eventId: `${fact.eventId}:late` });
   }
   if (rec.status === 'cancelled' && rec.paymentStatus === 'unpaid') return settleLatePayment(deps, fact);
+  if (rec.paymentStatus === 'unpaid') {
+    // Staff moved the order on before the money came: record the payment, leave the status where it is.
+    const results = await once(db, fact, [
+      sql`UPDATE orders SET payment_status = 'paid', stripe_payment_intent_id = COALESCE(${fact.paymentIntentId}, stripe_payment_intent_id), updated_at = ${at}
+        WHERE id = ${rec.id} AND status <> 'cancelled' AND payment_status = 'unpaid' RETURNING id`,
+    ]);
+    if (!results) return 'duplicate';
+    return applied(results) ? 'applied' : 'no_change';
+  }
   return (await once(db, fact, [])) ? 'no_change' : 'duplicate';
 }
 
