@@ -1,5 +1,8 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Queue consumers and the fake provider run asynchronously; on a loaded machine deliveries take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 import { eventually, failNext, fakeEmails } from './helpers/fake';
 import { makeProduct, makeUser } from './helpers/factories';
 import { json } from './helpers/http';
@@ -40,7 +43,7 @@ describe('transactional email through the queue', () => {
     const mails = await eventually(async () => {
       const m = await fakeEmails(user.email);
       return m.length > 0 && m;
-    }, 20_000);
+    }, 40_000);
     await settle();
     expect(await fakeEmails(user.email)).toHaveLength(1);
     expect(mails[0].subject).toContain('reset');

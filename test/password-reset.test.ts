@@ -1,5 +1,8 @@
 import { env } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Queue consumers and the fake provider run asynchronously; on a loaded machine deliveries take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 import { api, expectProblem, json } from './helpers/http';
 import { eventually, fakeEmails, type FakeEmail } from './helpers/fake';
 import { makeUser, unique } from './helpers/factories';

@@ -1,5 +1,8 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Queue consumers and the fake provider run asynchronously; on a loaded machine deliveries take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 import worker from '../src/index';
 import { api, expectProblem, json } from './helpers/http';
 import { eventually, failNext, fakeEmails, fakeRequests, sendWebhook, setSession } from './helpers/fake';

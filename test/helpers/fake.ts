@@ -42,7 +42,7 @@ export async function setSession(id: string, fields: Record<string, unknown>): P
 }
 
 /** Polls until `fn` returns something truthy (queue consumers and the fake run asynchronously). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
