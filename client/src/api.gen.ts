@@ -129,6 +129,7 @@ export interface Operations {
     input: {
       body: {
         email: string;
+        /** Not only whitespace, not only digits, not the email or its local part, not a common password */
         password: string;
         first_name?: string;
         last_name?: string;
@@ -332,6 +333,7 @@ export interface Operations {
     input: {
       body: {
         current_password: string;
+        /** Not only whitespace, not only digits, not the email or its local part, not a common password */
         new_password: string;
       };
     };
@@ -614,8 +616,7 @@ export interface Operations {
           id: number;
           product_id: number;
           user: {
-            id: number;
-            /** First name and last initial, e.g. "Ada L." */
+            /** First name and last initial, e.g. "Ada L."; never a user id or email */
             name: string;
           };
           rating: number;
@@ -638,8 +639,7 @@ export interface Operations {
         id: number;
         product_id: number;
         user: {
-          id: number;
-          /** First name and last initial, e.g. "Ada L." */
+          /** First name and last initial, e.g. "Ada L."; never a user id or email */
           name: string;
         };
         rating: number;
@@ -665,8 +665,7 @@ export interface Operations {
         id: number;
         product_id: number;
         user: {
-          id: number;
-          /** First name and last initial, e.g. "Ada L." */
+          /** First name and last initial, e.g. "Ada L."; never a user id or email */
           name: string;
         };
         rating: number;
@@ -680,8 +679,7 @@ export interface Operations {
         id: number;
         product_id: number;
         user: {
-          id: number;
-          /** First name and last initial, e.g. "Ada L." */
+          /** First name and last initial, e.g. "Ada L."; never a user id or email */
           name: string;
         };
         rating: number;
@@ -700,8 +698,7 @@ export interface Operations {
       id: number;
       product_id: number;
       user: {
-        id: number;
-        /** First name and last initial, e.g. "Ada L." */
+        /** First name and last initial, e.g. "Ada L."; never a user id or email */
         name: string;
       };
       rating: number;
@@ -1786,8 +1783,10 @@ export interface Operations {
           status_history: Array<{
             status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
             at: string;
-            /** Id of the user who made the change, or "system" */
-            by: number | "system";
+            /** The kind of actor that made the change */
+            by: "customer" | "staff" | "stripe" | "system";
+            /** The user who made the change (null for Stripe and the system) */
+            by_user_id: number | null;
           }>;
           created_at: string;
           updated_at: string;
@@ -1844,8 +1843,10 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
+          /** The user who made the change (null for Stripe and the system) */
+          by_user_id: number | null;
         }>;
         created_at: string;
         updated_at: string;
@@ -1901,8 +1902,10 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
+          /** The user who made the change (null for Stripe and the system) */
+          by_user_id: number | null;
         }>;
         created_at: string;
         updated_at: string;
@@ -1955,8 +1958,10 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
+        /** The user who made the change (null for Stripe and the system) */
+        by_user_id: number | null;
       }>;
       created_at: string;
       updated_at: string;
@@ -2014,8 +2019,10 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
+          /** The user who made the change (null for Stripe and the system) */
+          by_user_id: number | null;
         }>;
         created_at: string;
         updated_at: string;
@@ -2070,8 +2077,10 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
+        /** The user who made the change (null for Stripe and the system) */
+        by_user_id: number | null;
       }>;
       created_at: string;
       updated_at: string;
@@ -2145,8 +2154,8 @@ export interface Operations {
           status_history: Array<{
             status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
             at: string;
-            /** Id of the user who made the change, or "system" */
-            by: number | "system";
+            /** The kind of actor that made the change */
+            by: "customer" | "staff" | "stripe" | "system";
           }>;
           created_at: string;
           updated_at: string;
@@ -2198,8 +2207,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2265,8 +2274,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2317,8 +2326,8 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
       }>;
       created_at: string;
       updated_at: string;
@@ -2369,8 +2378,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2418,8 +2427,8 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
       }>;
       created_at: string;
       updated_at: string;
@@ -2470,8 +2479,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2521,8 +2530,8 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
       }>;
       created_at: string;
       updated_at: string;

@@ -23,10 +23,6 @@ export const PROBLEM_DOCS: Record<string, ProblemDoc> = {
     means: 'The body is not valid JSON, or not valid UTF-8.',
     todo: 'Send a UTF-8 encoded JSON document (Content-Type: application/json). Do not retry unchanged.',
   },
-  bad_request: {
-    means: 'The request cannot be served as sent (for example a payment method that is not enabled).',
-    todo: 'Read `detail`, change the request, and do not retry unchanged.',
-  },
   not_authenticated: {
     means: 'No access token, or one that is invalid or expired.',
     todo: 'Refresh the access token with POST /api/v1/token/refresh/ (or log in again), then retry.',
