@@ -113,7 +113,7 @@ describe('POST /api/v1/token/', () => {
     expect(d1Calls(blocked)).toBe(0);
     expect(Number(blocked.headers.get('Retry-After'))).toBeGreaterThan(50);
     expect((await login({ email: user.email, password: user.password }, newIp())).status).toBe(200);
-  });
+  }, 90_000); // 100+ sequential PBKDF2 logins: slow on a shared CI machine
 });
 
 describe('POST /api/v1/token/refresh/', () => {
