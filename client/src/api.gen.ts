@@ -7,7 +7,7 @@ export type Problem = {
   title: string;
   status: number;
   detail: string;
-  code: "validation_error" | "malformed_json" | "not_authenticated" | "invalid_credentials" | "token_invalid" | "permission_denied" | "not_found" | "method_not_allowed" | "conflict" | "insufficient_stock" | "cart_empty" | "invalid_status_transition" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "payment_error" | "service_unavailable";
+  code: "validation_error" | "malformed_json" | "not_authenticated" | "invalid_credentials" | "token_invalid" | "permission_denied" | "not_found" | "method_not_allowed" | "conflict" | "insufficient_stock" | "cart_empty" | "invalid_status_transition" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "upgrade_required" | "rate_limited" | "internal_error" | "payment_error" | "service_unavailable";
   errors?: Array<{
     field: string;
     message: string;
@@ -64,12 +64,21 @@ export const operations = {
   get_admin_orders_id: { method: 'GET', path: '/api/v1/admin/orders/{id}/', auth: true },
   patch_admin_orders_id: { method: 'PATCH', path: '/api/v1/admin/orders/{id}/', auth: true, body: 'application/json' },
   delete_admin_orders_id: { method: 'DELETE', path: '/api/v1/admin/orders/{id}/', auth: true },
+  get_admin_users: { method: 'GET', path: '/api/v1/admin/users/', auth: true },
+  patch_admin_users_id: { method: 'PATCH', path: '/api/v1/admin/users/{id}/', auth: true, body: 'application/json' },
+  get_admin_stats: { method: 'GET', path: '/api/v1/admin/stats/', auth: true },
   get_orders: { method: 'GET', path: '/api/v1/orders/', auth: true },
   post_orders: { method: 'POST', path: '/api/v1/orders/', auth: true, body: 'application/json' },
   get_orders_id: { method: 'GET', path: '/api/v1/orders/{id}/', auth: true },
   post_orders_id_cancel: { method: 'POST', path: '/api/v1/orders/{id}/cancel/', auth: true },
   post_orders_id_pay: { method: 'POST', path: '/api/v1/orders/{id}/pay/', auth: true },
   post_payments_stripe_webhook: { method: 'POST', path: '/api/v1/payments/stripe/webhook/', auth: false },
+  get_notifications_ws: { method: 'GET', path: '/api/v1/notifications/ws/', auth: true },
+  get_conversations: { method: 'GET', path: '/api/v1/conversations/', auth: true },
+  post_conversations: { method: 'POST', path: '/api/v1/conversations/', auth: true, body: 'application/json' },
+  get_conversations_id_messages: { method: 'GET', path: '/api/v1/conversations/{id}/messages/', auth: true },
+  post_conversations_id_messages: { method: 'POST', path: '/api/v1/conversations/{id}/messages/', auth: true, body: 'application/json' },
+  get_conversations_id_ws: { method: 'GET', path: '/api/v1/conversations/{id}/ws/', auth: true },
 } as const;
 
 /** Per operation: what a call takes, every declared answer by status, and what a successful call returns. */
@@ -129,7 +138,6 @@ export interface Operations {
     input: {
       body: {
         email: string;
-        /** Not only whitespace, not only digits, not the email or its local part, not a common password */
         password: string;
         first_name?: string;
         last_name?: string;
@@ -333,7 +341,6 @@ export interface Operations {
     input: {
       body: {
         current_password: string;
-        /** Not only whitespace, not only digits, not the email or its local part, not a common password */
         new_password: string;
       };
     };
@@ -2105,6 +2112,177 @@ export interface Operations {
     };
     success: undefined;
   };
+  /** GET /api/v1/admin/users/: All users, newest first */
+  get_admin_users: {
+    input: {
+      query?: { "page"?: number; "page_size"?: number; "search"?: string; "role"?: "customer" | "admin"; "is_active"?: "true" | "false" };
+    };
+    responses: {
+      200: {
+        count: number;
+        next: string | null;
+        previous: string | null;
+        results: Array<{
+          id: number;
+          email: string;
+          first_name: string;
+          last_name: string;
+          phone: string;
+          role: "customer" | "admin";
+          is_active: boolean;
+          date_joined: string;
+        }>;
+      };
+      400: Blob;
+      401: Blob;
+      403: Blob;
+    };
+    success: {
+      count: number;
+      next: string | null;
+      previous: string | null;
+      results: Array<{
+        id: number;
+        email: string;
+        first_name: string;
+        last_name: string;
+        phone: string;
+        role: "customer" | "admin";
+        is_active: boolean;
+        date_joined: string;
+      }>;
+    };
+  };
+  /** PATCH /api/v1/admin/users/{id}/: Change a user’s role or active flag */
+  patch_admin_users_id: {
+    input: {
+      params: { "id": string | number };
+      body: {
+        role?: "customer" | "admin";
+        is_active?: boolean;
+      };
+    };
+    responses: {
+      200: {
+        id: number;
+        email: string;
+        first_name: string;
+        last_name: string;
+        phone: string;
+        role: "customer" | "admin";
+        is_active: boolean;
+        date_joined: string;
+      };
+      400: Blob;
+      401: Blob;
+      403: Blob;
+      404: Blob;
+      409: Blob;
+    };
+    success: {
+      id: number;
+      email: string;
+      first_name: string;
+      last_name: string;
+      phone: string;
+      role: "customer" | "admin";
+      is_active: boolean;
+      date_joined: string;
+    };
+  };
+  /** GET /api/v1/admin/stats/: Dashboard numbers */
+  get_admin_stats: {
+    input: {
+      query?: { "low_stock_threshold"?: number };
+    };
+    responses: {
+      200: {
+        revenue: {
+          /** Decimal string, two places */
+          today: string;
+          /** Decimal string, two places */
+          last_7_days: string;
+          /** Decimal string, two places */
+          last_30_days: string;
+        };
+        revenue_by_day: Array<{
+          /** YYYY-MM-DD (UTC) */
+          date: string;
+          /** Decimal string, two places */
+          revenue: string;
+          orders: number;
+        }>;
+        orders_by_status: {
+          pending: number;
+          confirmed: number;
+          shipped: number;
+          delivered: number;
+          cancelled: number;
+        };
+        low_stock: Array<{
+          id: number;
+          name: string;
+          sku: string;
+          stock: number;
+        }>;
+        top_products: Array<{
+          product_id: number;
+          name: string;
+          units: number;
+          /** Decimal string, two places */
+          revenue: string;
+        }>;
+        customers: {
+          total: number;
+          new_last_30_days: number;
+        };
+      };
+      400: Blob;
+      401: Blob;
+      403: Blob;
+    };
+    success: {
+      revenue: {
+        /** Decimal string, two places */
+        today: string;
+        /** Decimal string, two places */
+        last_7_days: string;
+        /** Decimal string, two places */
+        last_30_days: string;
+      };
+      revenue_by_day: Array<{
+        /** YYYY-MM-DD (UTC) */
+        date: string;
+        /** Decimal string, two places */
+        revenue: string;
+        orders: number;
+      }>;
+      orders_by_status: {
+        pending: number;
+        confirmed: number;
+        shipped: number;
+        delivered: number;
+        cancelled: number;
+      };
+      low_stock: Array<{
+        id: number;
+        name: string;
+        sku: string;
+        stock: number;
+      }>;
+      top_products: Array<{
+        product_id: number;
+        name: string;
+        units: number;
+        /** Decimal string, two places */
+        revenue: string;
+      }>;
+      customers: {
+        total: number;
+        new_last_30_days: number;
+      };
+    };
+  };
   /** GET /api/v1/orders/: The caller’s orders, newest first */
   get_orders: {
     input: {
@@ -2580,5 +2758,235 @@ export interface Operations {
       received: true;
       outcome: string;
     };
+  };
+  /** GET /api/v1/notifications/ws/: Order notifications (WebSocket) */
+  get_notifications_ws: {
+    input: {
+      query?: { "since"?: number; "token"?: string };
+    };
+    responses: {
+      101: unknown;
+      400: Blob;
+      401: Blob;
+      403: Blob;
+      426: Blob;
+    };
+    success: unknown;
+  };
+  /** GET /api/v1/conversations/: The caller’s conversations (staff: all) */
+  get_conversations: {
+    input: {
+      query?: { "page"?: number; "page_size"?: number };
+    };
+    responses: {
+      200: {
+        count: number;
+        next: string | null;
+        previous: string | null;
+        results: Array<{
+          id: number;
+          buyer_id: number;
+          product_id: number | null;
+          product: {
+            id: number;
+            name: string;
+            slug: string;
+          } | null;
+          last_message: {
+            id: number;
+            conversation_id: number;
+            sender_id: number;
+            /** Which side wrote it */
+            sender: "buyer" | "staff";
+            body: string;
+            at: string;
+          } | null;
+          /** Messages from the other side the caller has not read yet */
+          unread_count: number;
+          last_message_at: string;
+          created_at: string;
+        }>;
+      };
+      400: Blob;
+      401: Blob;
+    };
+    success: {
+      count: number;
+      next: string | null;
+      previous: string | null;
+      results: Array<{
+        id: number;
+        buyer_id: number;
+        product_id: number | null;
+        product: {
+          id: number;
+          name: string;
+          slug: string;
+        } | null;
+        last_message: {
+          id: number;
+          conversation_id: number;
+          sender_id: number;
+          /** Which side wrote it */
+          sender: "buyer" | "staff";
+          body: string;
+          at: string;
+        } | null;
+        /** Messages from the other side the caller has not read yet */
+        unread_count: number;
+        last_message_at: string;
+        created_at: string;
+      }>;
+    };
+  };
+  /** POST /api/v1/conversations/: Ask the staff about a product */
+  post_conversations: {
+    input: {
+      body: {
+        product_id: number;
+        message: string;
+      };
+    };
+    responses: {
+      201: {
+        id: number;
+        buyer_id: number;
+        product_id: number | null;
+        product: {
+          id: number;
+          name: string;
+          slug: string;
+        } | null;
+        last_message: {
+          id: number;
+          conversation_id: number;
+          sender_id: number;
+          /** Which side wrote it */
+          sender: "buyer" | "staff";
+          body: string;
+          at: string;
+        } | null;
+        /** Messages from the other side the caller has not read yet */
+        unread_count: number;
+        last_message_at: string;
+        created_at: string;
+      };
+      400: Blob;
+      401: Blob;
+      404: Blob;
+      429: Blob;
+    };
+    success: {
+      id: number;
+      buyer_id: number;
+      product_id: number | null;
+      product: {
+        id: number;
+        name: string;
+        slug: string;
+      } | null;
+      last_message: {
+        id: number;
+        conversation_id: number;
+        sender_id: number;
+        /** Which side wrote it */
+        sender: "buyer" | "staff";
+        body: string;
+        at: string;
+      } | null;
+      /** Messages from the other side the caller has not read yet */
+      unread_count: number;
+      last_message_at: string;
+      created_at: string;
+    };
+  };
+  /** GET /api/v1/conversations/{id}/messages/: Messages, oldest first */
+  get_conversations_id_messages: {
+    input: {
+      params: { "id": string | number };
+      query?: { "page"?: number; "page_size"?: number };
+    };
+    responses: {
+      200: {
+        count: number;
+        next: string | null;
+        previous: string | null;
+        results: Array<{
+          id: number;
+          conversation_id: number;
+          sender_id: number;
+          /** Which side wrote it */
+          sender: "buyer" | "staff";
+          body: string;
+          at: string;
+        }>;
+      };
+      400: Blob;
+      401: Blob;
+      404: Blob;
+    };
+    success: {
+      count: number;
+      next: string | null;
+      previous: string | null;
+      results: Array<{
+        id: number;
+        conversation_id: number;
+        sender_id: number;
+        /** Which side wrote it */
+        sender: "buyer" | "staff";
+        body: string;
+        at: string;
+      }>;
+    };
+  };
+  /** POST /api/v1/conversations/{id}/messages/: Post a message */
+  post_conversations_id_messages: {
+    input: {
+      params: { "id": string | number };
+      body: {
+        body: string;
+      };
+    };
+    responses: {
+      201: {
+        id: number;
+        conversation_id: number;
+        sender_id: number;
+        /** Which side wrote it */
+        sender: "buyer" | "staff";
+        body: string;
+        at: string;
+      };
+      400: Blob;
+      401: Blob;
+      404: Blob;
+      429: Blob;
+    };
+    success: {
+      id: number;
+      conversation_id: number;
+      sender_id: number;
+      /** Which side wrote it */
+      sender: "buyer" | "staff";
+      body: string;
+      at: string;
+    };
+  };
+  /** GET /api/v1/conversations/{id}/ws/: Live messages of a conversation (WebSocket) */
+  get_conversations_id_ws: {
+    input: {
+      params: { "id": string | number };
+      query?: { "token"?: string };
+    };
+    responses: {
+      101: unknown;
+      400: Blob;
+      401: Blob;
+      403: Blob;
+      404: Blob;
+      426: Blob;
+    };
+    success: unknown;
   };
 }
