@@ -33,8 +33,8 @@ export default defineConfig(async () => {
             JWT_SECRET: 'test-secret-0123456789-0123456789-abcdef',
             LOG_LEVEL: 'silent',
             // Server-Timing (D1 round trips) is a LOG_LEVEL=debug feature; the performance assertions need it
-            // without debug's log volume. test/http.test.ts proves it is absent at the default level.
-            TEST_SERVER_TIMING: 'on',
+            // without debug's log volume. test/login-lockout.test.ts proves it is absent at the default level.
+            SERVER_TIMING: 'on',
             CORS_ORIGINS: 'https://shop.example,https://admin.example',
             // Every answer of a table route is checked against its declared schema (src/http/response-contract.ts).
             CHECK_RESPONSES: '1',

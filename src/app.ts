@@ -10,9 +10,9 @@ import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
-import { allowedMethods, optionsAllow } from './http/method-not-allowed';
+import { allowFor, hasEmptySegment, optionsAllow } from './http/method-not-allowed';
 import { onError, problemResponse } from './http/problem';
-import { registerRoutes } from './http/route';
+import { PRIVATE_NO_STORE, registerRoutes } from './http/route';
 import { requireAdmin } from './http/auth';
 import { routeTable } from './routes';
 
@@ -55,6 +55,7 @@ export function buildApp() {
     c.set('db', createDb(c.env.DB, c.get('dbCalls')));
     await next();
   });
+  app.use('*', async (c, next) => (hasEmptySegment(c.req.path) ? problemResponse(c, 'not_found', `No route matches ${c.req.path}.`) : next()));
   app.use('*', optionsAllow(() => app.routes));
   app.use('*', (c, next) => corsFor(c.get('config'))(c, next));
   // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
@@ -73,8 +74,8 @@ export function buildApp() {
         return onError(err as Error, c);
       }
     }
-    const headers: Record<string, string> = adminArea ? { 'Cache-Control': 'no-store' } : {};
-    const allow = allowedMethods(app.routes, c.req.path);
+    const headers: Record<string, string> = adminArea ? { 'Cache-Control': PRIVATE_NO_STORE } : {};
+    const allow = allowFor(app.routes, c.req.path, c.req.method);
     if (allow.length) {
       return problemResponse(c, 'method_not_allowed', `Method ${c.req.method} is not allowed on this resource.`, {
         headers: { ...headers, Allow: allow.join(', ') },

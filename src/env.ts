@@ -50,8 +50,8 @@ export interface Env {
   STRIPE_SECRET_KEY?: string;
   STRIPE_WEBHOOK_SECRET?: string;
   EMAIL_API_KEY?: string;
-  // test-only: `Server-Timing` (the D1 round-trip count) on every answer without LOG_LEVEL=debug's log volume
-  TEST_SERVER_TIMING?: string;
+  // 'on': `Server-Timing` (D1 round trips) without LOG_LEVEL=debug's log volume — the test pool and the benchmark
+  SERVER_TIMING?: string;
   // test-only: "1" checks every answer against the route table's schemas (src/http/response-contract.ts)
   CHECK_RESPONSES?: string;
 }

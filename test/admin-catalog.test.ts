@@ -51,7 +51,7 @@ describe('admin categories', () => {
     const body = await json(res);
     expect(body).toMatchObject({ name: `Café & Crème Brûlée ${tag}`, slug: `cafe-creme-brulee-${tag}`, description: 'Sweet', product_count: 0 });
     expect(res.headers.get('Location')).toBe(`https://api.test${A}/categories/${body.id}/`);
-    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    expect(res.headers.get('Cache-Control')).toBe('private, no-store');
     expect(await json(await api('GET', `${A}/categories/${body.id}`, as()))).toEqual(body);
   });
 

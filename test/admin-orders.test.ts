@@ -27,16 +27,17 @@ describe('admin orders: workflow', () => {
     }
     const detail = await json(await api('GET', `/api/v1/admin/orders/${order.id}/`, { token: admin.token }));
     expect(detail.user).toEqual({ id: user.id, email: user.email });
-    expect(detail.status_history.map((h: any) => [h.status, h.by])).toEqual([
-      ['pending', user.id],
-      ['confirmed', admin.id],
-      ['shipped', admin.id],
-      ['delivered', admin.id],
+    expect(detail.status_history.map((h: any) => [h.status, h.by, h.by_user_id])).toEqual([
+      ['pending', 'customer', user.id],
+      ['confirmed', 'staff', admin.id],
+      ['shipped', 'staff', admin.id],
+      ['delivered', 'staff', admin.id],
     ]);
     expect(await stockOf(product.id)).toBe(3);
-    // The customer sees the same history.
+    // Regression (issue 14): the customer sees the same history by actor kind, never the admin's user id.
     const own = await json(await api('GET', `/api/v1/orders/${order.id}/`, { token: user.token }));
-    expect(own.status_history).toEqual(detail.status_history);
+    expect(own.status_history).toEqual(detail.status_history.map(({ by_user_id: _, ...h }: any) => h));
+    expect(JSON.stringify(own)).not.toContain('by_user_id');
   });
 
   it.each([
@@ -69,7 +70,7 @@ describe('admin orders: workflow', () => {
     expect(d1Calls(res)).toBe(3); // the admin guard's account read, the order read, the batch
     const body = await json(res);
     expect(body.status).toBe('cancelled');
-    expect(body.status_history.at(-1)).toEqual({ status: 'cancelled', at: body.updated_at, by: admin.id });
+    expect(body.status_history.at(-1)).toEqual({ status: 'cancelled', at: body.updated_at, by: 'staff', by_user_id: admin.id });
     expect(await stockOf(product.id)).toBe(5);
   });
 

@@ -65,7 +65,7 @@ describe('login answers are indistinguishable', () => {
   it('sends no Server-Timing (nor any D1 count) at the default log level', async () => {
     const user = await makeUser();
     const ctx = createExecutionContext();
-    const fakeEnv = { ...env, LOG_LEVEL: 'info', TEST_SERVER_TIMING: undefined } as unknown as typeof env;
+    const fakeEnv = { ...env, LOG_LEVEL: 'info', SERVER_TIMING: undefined } as unknown as typeof env;
     const call = (body: unknown) =>
       buildApp().fetch(new Request(`${BASE}/api/v1/token/`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': newIp() }, body: JSON.stringify(body) }), fakeEnv, ctx);
     const origLog = console.log;

@@ -56,6 +56,18 @@ describe('password forgot / reset', () => {
     await expectProblem(await reset(token, 'Another-Pass-8'), 401, 'token_invalid');
   });
 
+  it('ends a login lock: the owner locked out at one address logs in there again after a reset (issue 11/14)', async () => {
+    const user = await makeUser();
+    const ip = '198.18.0.77';
+    const at = (password: string) => api('POST', '/api/v1/token/', { body: { email: user.email, password }, headers: { 'CF-Connecting-IP': ip } });
+    for (let i = 0; i < 5; i++) await expectProblem(await at(`Guess-${i}-guess`), 401, 'invalid_credentials');
+    await expectProblem(await at(user.password), 429, 'rate_limited');
+    expect((await forgot(user.email)).status).toBe(202);
+    const [mail] = await resetEmails(user.email);
+    expect((await reset(tokenFrom(mail), 'Brand-New-Pass-9')).status).toBe(204);
+    expect((await at('Brand-New-Pass-9')).status).toBe(200);
+  });
+
   it('a newer request replaces older links; expired and made-up tokens are 401', async () => {
     const user = await makeUser();
     expect((await forgot(user.email)).status).toBe(202);

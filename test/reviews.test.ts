@@ -26,7 +26,7 @@ describe('writing reviews', () => {
     expect(created.status).toBe(201);
     const review = await json(created);
     expect(review).toEqual({
-      id: expect.any(Number), product_id: p.id, user: { id: user.id, name: 'Ada L.' }, rating: 5, comment: 'Great kettle',
+      id: expect.any(Number), product_id: p.id, user: { name: 'Ada L.' }, rating: 5, comment: 'Great kettle',
       verified_purchase: false, created_at: expect.any(String), updated_at: review.created_at,
     });
     expect(JSON.stringify(review)).not.toContain(user.email);
@@ -150,7 +150,7 @@ describe('listing reviews', () => {
     const page1 = await json(res);
     expect(page1.count).toBe(3);
     expect(page1.results.map((r: { comment: string }) => r.comment)).toEqual(['review 2', 'review 1']);
-    expect(page1.results[0].user).toEqual({ id: authors[2].id, name: 'Test U.' });
+    expect(page1.results[0].user).toEqual({ name: 'Test U.' });
     expect(page1.next).toBe(`https://api.test/api/v1/products/${p.id}/reviews/?page_size=2&page=2`);
     const page2 = await json(await api('GET', `/api/v1/products/${p.id}/reviews/?page=2&page_size=2`));
     expect(page2.results.map((r: { comment: string }) => r.comment)).toEqual(['review 0']);

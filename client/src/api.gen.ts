@@ -623,8 +623,7 @@ export interface Operations {
           id: number;
           product_id: number;
           user: {
-            id: number;
-            /** First name and last initial, e.g. "Ada L." */
+            /** First name and last initial, e.g. "Ada L."; never a user id or email */
             name: string;
           };
           rating: number;
@@ -647,8 +646,7 @@ export interface Operations {
         id: number;
         product_id: number;
         user: {
-          id: number;
-          /** First name and last initial, e.g. "Ada L." */
+          /** First name and last initial, e.g. "Ada L."; never a user id or email */
           name: string;
         };
         rating: number;
@@ -674,8 +672,7 @@ export interface Operations {
         id: number;
         product_id: number;
         user: {
-          id: number;
-          /** First name and last initial, e.g. "Ada L." */
+          /** First name and last initial, e.g. "Ada L."; never a user id or email */
           name: string;
         };
         rating: number;
@@ -689,8 +686,7 @@ export interface Operations {
         id: number;
         product_id: number;
         user: {
-          id: number;
-          /** First name and last initial, e.g. "Ada L." */
+          /** First name and last initial, e.g. "Ada L."; never a user id or email */
           name: string;
         };
         rating: number;
@@ -709,8 +705,7 @@ export interface Operations {
       id: number;
       product_id: number;
       user: {
-        id: number;
-        /** First name and last initial, e.g. "Ada L." */
+        /** First name and last initial, e.g. "Ada L."; never a user id or email */
         name: string;
       };
       rating: number;
@@ -1795,8 +1790,10 @@ export interface Operations {
           status_history: Array<{
             status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
             at: string;
-            /** Id of the user who made the change, or "system" */
-            by: number | "system";
+            /** The kind of actor that made the change */
+            by: "customer" | "staff" | "stripe" | "system";
+            /** The user who made the change (null for Stripe and the system) */
+            by_user_id: number | null;
           }>;
           created_at: string;
           updated_at: string;
@@ -1853,8 +1850,10 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
+          /** The user who made the change (null for Stripe and the system) */
+          by_user_id: number | null;
         }>;
         created_at: string;
         updated_at: string;
@@ -1910,8 +1909,10 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
+          /** The user who made the change (null for Stripe and the system) */
+          by_user_id: number | null;
         }>;
         created_at: string;
         updated_at: string;
@@ -1964,8 +1965,10 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
+        /** The user who made the change (null for Stripe and the system) */
+        by_user_id: number | null;
       }>;
       created_at: string;
       updated_at: string;
@@ -2023,8 +2026,10 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
+          /** The user who made the change (null for Stripe and the system) */
+          by_user_id: number | null;
         }>;
         created_at: string;
         updated_at: string;
@@ -2079,8 +2084,10 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
+        /** The user who made the change (null for Stripe and the system) */
+        by_user_id: number | null;
       }>;
       created_at: string;
       updated_at: string;
@@ -2325,8 +2332,8 @@ export interface Operations {
           status_history: Array<{
             status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
             at: string;
-            /** Id of the user who made the change, or "system" */
-            by: number | "system";
+            /** The kind of actor that made the change */
+            by: "customer" | "staff" | "stripe" | "system";
           }>;
           created_at: string;
           updated_at: string;
@@ -2378,8 +2385,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2445,8 +2452,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2497,8 +2504,8 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
       }>;
       created_at: string;
       updated_at: string;
@@ -2549,8 +2556,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2598,8 +2605,8 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
       }>;
       created_at: string;
       updated_at: string;
@@ -2650,8 +2657,8 @@ export interface Operations {
         status_history: Array<{
           status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
           at: string;
-          /** Id of the user who made the change, or "system" */
-          by: number | "system";
+          /** The kind of actor that made the change */
+          by: "customer" | "staff" | "stripe" | "system";
         }>;
         created_at: string;
         updated_at: string;
@@ -2701,8 +2708,8 @@ export interface Operations {
       status_history: Array<{
         status: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled";
         at: string;
-        /** Id of the user who made the change, or "system" */
-        by: number | "system";
+        /** The kind of actor that made the change */
+        by: "customer" | "staff" | "stripe" | "system";
       }>;
       created_at: string;
       updated_at: string;

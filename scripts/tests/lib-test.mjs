@@ -37,6 +37,11 @@ describe('argument rules', () => {
     assert.match(passwordProblems('x'.repeat(129), 'a@b.co').join(), /at most 128/);
     assert.match(passwordProblems('1234567890', 'a@b.co').join(), /numeric/);
     assert.match(passwordProblems('ME@example.com', 'me@example.com').join(), /same as the email/);
+    assert.match(passwordProblems('Me', 'me@example.com').join(), /at least 8/);
+    assert.match(passwordProblems('grace.hopper', 'grace.hopper@example.com').join(), /local part/);
+    assert.match(passwordProblems('        ', 'a@b.co').join(), /whitespace/);
+    assert.match(passwordProblems('١٢٣٤٥٦٧٨', 'a@b.co').join(), /numeric/);
+    assert.match(passwordProblems('Password123', 'a@b.co').join(), /too common/);
     assert.match(passwordProblems('', 'a@b.co').join(), /required/);
   });
 
@@ -50,6 +55,8 @@ describe('argument rules', () => {
     assert.match(sql, /'o''hara@example\.com'/);
     assert.match(sql, /'O''Hara'/);
     assert.doesNotMatch(sql, /pass-word-1/);
+    // The remote command also ends the email's login locks (login_failures rows are keyed by its hash).
+    assert.match(sql, /DELETE FROM login_failures WHERE email_hash = '[0-9a-f]{64}'/);
   });
 });
 

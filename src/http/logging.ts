@@ -44,7 +44,7 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
     // The D1 round trips of this request, for tests and the benchmark (0 on an edge-cache hit). Only at
     // LOG_LEVEL=debug: the count differs between code paths, so in production it would tell a client which
     // path its request took (e.g. whether a login's email exists).
-    if (level(c) === 'debug' || c.env?.TEST_SERVER_TIMING === 'on') c.res.headers.append('Server-Timing', `d1;desc="${calls}"`);
+    if (level(c) === 'debug' || c.env?.SERVER_TIMING === 'on') c.res.headers.append('Server-Timing', `d1;desc="${calls}"`);
   }
   const lvl = level(c);
   if (lvl === 'info' || lvl === 'debug') {

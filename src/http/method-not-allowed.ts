@@ -58,3 +58,19 @@ export const optionsAllow =
       c.res.headers.set('Allow', allow.join(', '));
     }
   };
+
+/**
+ * A path with an empty segment (`/api/v1/products//`) names no resource: 404 before any routing, so neither
+ * the trailing-slash tolerance nor the 405 lookup can read it as a known route.
+ */
+export const hasEmptySegment = (path: string) => path.includes('//');
+
+/**
+ * The methods a 405 may list for this request, or none when the answer must be 404: an `Allow` that contains
+ * the very method refused would contradict itself, so such a request is simply not a route.
+ */
+export function allowFor(routes: RouterRoute[], path: string, method: string): string[] {
+  if (hasEmptySegment(path)) return [];
+  const allow = allowedMethods(routes, path);
+  return allow.includes(method.toUpperCase()) ? [] : allow;
+}

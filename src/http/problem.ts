@@ -20,6 +20,18 @@ export interface ProblemBody {
   request_id: string;
 }
 
+/** The fragment of the docs page that explains `code`: `problem-insufficient-stock`. */
+export const problemAnchor = (code: string) => `problem-${code.replace(/_/g, '-')}`;
+
+/**
+ * A problem's `type`: the section of this API's own docs page that explains the code, as an absolute URL on
+ * the configured public origin (PUBLIC_BASE_URL) or the request's — never a domain the project does not own.
+ */
+export function problemType(c: Context<AppEnv>, code: string): string {
+  const base = c.get('config')?.publicBaseUrl?.replace(/\/+$/, '') ?? new URL(c.req.url).origin;
+  return `${base}/api/v1/docs#${problemAnchor(code)}`;
+}
+
 export function problemResponse(
   c: Context<AppEnv>,
   code: ErrorCode,
@@ -28,7 +40,7 @@ export function problemResponse(
 ): Response {
   const { status, title } = ERROR_CODES[code];
   const body: ProblemBody = {
-    type: `https://docs.edge-shop.dev/problems/${code.replace(/_/g, '-')}`,
+    type: problemType(c, code),
     title,
     status: extras.status ?? status,
     detail,

@@ -105,16 +105,23 @@ const failHeaders = (result: { success: boolean; error?: IssueList }): void => {
   throw new AppError('validation_error', detail, { errors });
 };
 
-/** Admin answers are never stored by a cache, whatever they are (problems included). */
-const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** The directive of every answer that depends on who asks: no shared cache may keep it, no cache at all may store it. */
+export const PRIVATE_NO_STORE = 'private, no-store';
+
+/**
+ * Answers of authenticated routes are never stored by a cache, whatever they are (their 401/403 problems
+ * included: it runs before the guard, and Hono hands it the error answer after the guard throws).
+ */
+export const privateNoStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  c.header('Cache-Control', 'no-store');
+  c.header('Cache-Control', PRIVATE_NO_STORE);
 };
 
 function guardsOf(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
   if (route.auth === 'public') return [];
   const g = guard({ admin: route.auth === 'admin', check: route.check, socket: route.socket });
-  return route.auth === 'admin' ? [g, noStore] : [g];
+  // A WebSocket upgrade (101) is no cacheable answer; every other authenticated answer is private.
+  return route.socket ? [g] : [privateNoStore, g];
 }
 
 function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {

@@ -96,10 +96,24 @@ export const ShippingAddressView = z.object({
   phone: z.string().nullable(),
 });
 
+/** Who changed an order's status, as a kind: a customer never learns a staff member's user id. */
+export const ACTOR_KINDS = ['customer', 'staff', 'stripe', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** The stored actor (a role, or 'stripe' / 'system') as the kind the API shows. */
+export function actorKind(actor: string | null | undefined): ActorKind {
+  if (actor === 'admin' || actor === 'staff') return 'staff';
+  if (actor === 'customer' || actor === 'stripe') return actor;
+  return 'system';
+}
+
 export const StatusHistoryEntry = z.object({
   status,
   at: z.string(),
-  by: z.union([z.number().int(), z.literal('system')]).describe('Id of the user who made the change, or "system"'),
+  by: z.enum(ACTOR_KINDS).describe('The kind of actor that made the change'),
+});
+export const AdminStatusHistoryEntry = StatusHistoryEntry.extend({
+  by_user_id: z.number().int().nullable().describe('The user who made the change (null for Stripe and the system)'),
 });
 
 export const OrderView = z.object({
@@ -122,7 +136,10 @@ export const OrderView = z.object({
 });
 export type OrderView = z.infer<typeof OrderView>;
 
-export const AdminOrderView = OrderView.extend({ user: z.object({ id: z.number().int(), email: z.string().nullable() }) });
+export const AdminOrderView = OrderView.extend({
+  status_history: z.array(AdminStatusHistoryEntry),
+  user: z.object({ id: z.number().int(), email: z.string().nullable() }),
+});
 export type AdminOrderView = z.infer<typeof AdminOrderView>;
 
 /** The address as stored (JSON text) → its view; optional parts are always present, null when absent. */
@@ -161,7 +178,7 @@ export function orderView(o: OrderRecord): OrderView {
     currency: o.currency,
     shipping_address: addressView(o.shippingAddress),
     note: o.note,
-    status_history: o.history.map((h) => ({ status: h.status, at: h.at, by: h.byUserId ?? 'system' })),
+    status_history: o.history.map((h) => ({ status: h.status, at: h.at, by: actorKind(h.actor) })),
     created_at: o.createdAt,
     updated_at: o.updatedAt,
   };
@@ -169,5 +186,6 @@ export function orderView(o: OrderRecord): OrderView {
 
 export const adminOrderView = (o: OrderRecord): AdminOrderView => ({
   ...orderView(o),
+  status_history: o.history.map((h) => ({ status: h.status, at: h.at, by: actorKind(h.actor), by_user_id: h.byUserId ?? null })),
   user: { id: o.userId, email: o.userEmail ?? null },
 });

@@ -19,7 +19,7 @@ export type ReviewBody = z.output<typeof ReviewBody>;
 export const ReviewView = z.object({
   id: z.number().int(),
   product_id: z.number().int(),
-  user: z.object({ id: z.number().int(), name: z.string().describe('First name and last initial, e.g. "Ada L."') }),
+  user: z.object({ name: z.string().describe('First name and last initial, e.g. "Ada L."; never a user id or email') }),
   rating: z.number().int(),
   comment: z.string(),
   verified_purchase: z.boolean().describe('The reviewer had a confirmed, shipped or delivered order with this product when writing the review'),
@@ -53,7 +53,7 @@ export function reviewView(r: ReviewRow): ReviewView {
   return {
     id: r.id,
     product_id: r.productId,
-    user: { id: r.userId, name: displayName(r.firstName, r.lastName) },
+    user: { name: displayName(r.firstName, r.lastName) },
     rating: r.rating,
     comment: r.comment,
     verified_purchase: r.verifiedPurchase,

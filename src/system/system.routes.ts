@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import * as z from 'zod';
 import { API_VERSION, openApiDocument } from '../http/openapi';
 import { defineRoute, type AnyRoute } from '../http/route';
+import { problemDocsHtml } from './problem-docs';
 
 const API = '/api/v1';
 
@@ -76,6 +77,7 @@ export const systemRoutes = (table: () => readonly AnyRoute[]) => [
 <body><script id="api-reference" data-url="${API}/openapi.json"></script>
 <script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
 <noscript>The interactive docs need JavaScript. The raw document is at <a href="${API}/openapi.json">${API}/openapi.json</a>.</noscript>
+${problemDocsHtml()}
 </body></html>`),
   }),
 ];

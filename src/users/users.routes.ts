@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { currentUser } from '../http/auth';
-import { defineRoute } from '../http/route';
+import { defineRoute, PRIVATE_NO_STORE } from '../http/route';
 import { rotateRefreshToken, revokeRefreshToken } from './tokens.service';
 import { changePassword, getUser, login, registerUser, updateProfile } from './users.service';
 import { PasswordChangeBody, ProfileBody, RefreshBody, RegisterBody, TokenBody, TokenPair, UserView, userView } from './users.schemas';
@@ -30,7 +30,7 @@ export const usersRoutes = [
     handler: async (c, { body }) => {
       const clientKey = c.req.header('CF-Connecting-IP') ?? 'local';
       const pair = await login(deps(c), body, { clientKey, rateLimiter: c.env.LOGIN_RL });
-      return c.json(pair, 200, { 'Cache-Control': 'no-store' });
+      return c.json(pair, 200, { 'Cache-Control': PRIVATE_NO_STORE });
     },
   }),
 
@@ -42,7 +42,7 @@ export const usersRoutes = [
     errors: ['token_invalid'],
     handler: async (c, { body }) => {
       const pair = await rotateRefreshToken(deps(c), body.refresh);
-      return c.json(pair, 200, { 'Cache-Control': 'no-store' });
+      return c.json(pair, 200, { 'Cache-Control': PRIVATE_NO_STORE });
     },
   }),
 
