@@ -67,6 +67,10 @@ export const PROBLEM_DOCS: Record<string, ProblemDoc> = {
     means: 'An admin write carried an `If-Match` that no longer matches the resource’s `ETag`: someone changed it meanwhile.',
     todo: 'Read the resource again (new `ETag`), re-apply the change, and send it with the new `If-Match`.',
   },
+  upgrade_required: {
+    means: 'A WebSocket route was called without a WebSocket upgrade (`Upgrade: websocket`).',
+    todo: 'Open it with a WebSocket client (`new WebSocket(url, ...)`), not a plain HTTP request.',
+  },
   too_many_open_orders: {
     means: 'The customer already holds the maximum number of open unpaid orders.',
     todo: 'Pay or cancel an open order before placing another.',
