@@ -34,7 +34,7 @@ describe('console login', () => {
     const { res } = await client.post('/admin/login', { email: admin.email, password: TEST_PASSWORD });
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/admin/');
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('console_session='))!;
+    const cookie = res.headers.getAll('Set-Cookie').find((c: string) => c.startsWith('console_session='))!;
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/; SameSite=Strict/);

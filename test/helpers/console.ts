@@ -11,7 +11,7 @@ export class ConsoleClient {
   }
 
   private keep(res: Response) {
-    for (const line of res.headers.getSetCookie()) {
+    for (const line of res.headers.getAll('Set-Cookie')) {
       const [pair] = line.split(';');
       const i = pair.indexOf('=');
       const name = pair.slice(0, i);
@@ -38,7 +38,7 @@ export class ConsoleClient {
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
     const all = { ...(csrf !== null && csrf !== undefined ? { _csrf: csrf } : {}), ...fields };
     let body: BodyInit;
-    if (Object.values(all).some((v) => v instanceof File)) {
+    if (Object.values(all).some((v) => typeof v !== 'string')) {
       const form = new FormData();
       for (const [k, v] of Object.entries(all)) form.append(k, v);
       body = form;
