@@ -9,7 +9,7 @@ header.top{background:#172033;color:#fff}
 .top-in{display:flex;align-items:center;gap:16px;max-width:1200px;margin:0 auto;padding:10px 20px;flex-wrap:wrap}
 .brand{font-weight:700;color:#fff;text-decoration:none;font-size:17px;margin-right:8px}
 nav.main{display:flex;gap:4px;flex-wrap:wrap;flex:1}
-nav.main a{color:#cfd7e6;text-decoration:none;padding:6px 10px;border-radius:6px}
+nav.main a{white-space:nowrap;color:#cfd7e6;text-decoration:none;padding:6px 10px;border-radius:6px}
 nav.main a:hover{background:#26314a;color:#fff}nav.main a[aria-current=page]{background:#2f3d5c;color:#fff}
 .who{display:flex;gap:10px;align-items:center;color:#cfd7e6;font-size:14px}
 .who form{margin:0}.who button{background:none;border:1px solid #4b5877;color:#fff;padding:4px 10px;border-radius:6px;cursor:pointer}
@@ -55,6 +55,7 @@ button[disabled],button[aria-busy=true]{opacity:.6;cursor:progress}
 .preview{max-width:180px;max-height:140px;border-radius:8px;margin-top:8px;display:block}
 .preview[hidden]{display:none}
 .stock-now{font-size:28px;font-weight:700}
+address{font-style:normal}
 dl.kv{display:grid;grid-template-columns:auto 1fr;gap:6px 14px;margin:0}dl.kv dt{color:var(--muted)}dl.kv dd{margin:0}
 ol.history{list-style:none;padding:0;margin:0}ol.history li{padding:6px 0;border-bottom:1px solid var(--line)}ol.history li:last-child{border:0}
 .chart svg{width:100%;height:auto;display:block}.chart .bar{fill:var(--brand)}.chart .axis{stroke:var(--line)}.chart text{font-size:10px;fill:var(--muted)}
