@@ -8,7 +8,7 @@ a{color:var(--brand)}a:hover{text-decoration:none}
 header.top{background:#172033;color:#fff}
 .top-in{display:flex;align-items:center;gap:16px;max-width:1200px;margin:0 auto;padding:10px 20px;flex-wrap:wrap}
 .brand{font-weight:700;color:#fff;text-decoration:none;font-size:17px;margin-right:8px}
-nav.main{display:flex;gap:4px;flex-wrap:wrap;flex:1}
+nav.main{display:flex;gap:4px;flex-wrap:wrap;flex:1;align-items:center}
 nav.main a{white-space:nowrap;color:#cfd7e6;text-decoration:none;padding:6px 10px;border-radius:6px}
 nav.main a:hover{background:#26314a;color:#fff}nav.main a[aria-current=page]{background:#2f3d5c;color:#fff}
 .who{display:flex;gap:10px;align-items:center;color:#cfd7e6;font-size:14px}
@@ -45,6 +45,7 @@ button.small,.btn.small{padding:4px 10px;font-size:13px}
 button[disabled],button[aria-busy=true]{opacity:.6;cursor:progress}
 .actions{display:flex;gap:8px;flex-wrap:wrap;align-items:center}
 .actions form{margin:0}
+.inline-edit{display:flex;gap:8px;align-items:center;margin:0}.inline-edit input{flex:1;min-width:0}
 .flash{padding:10px 14px;border-radius:8px;margin-bottom:16px;font-weight:600}
 .flash.ok{background:var(--ok-bg);color:var(--ok)}.flash.bad{background:var(--bad-bg);color:var(--bad)}
 .empty{text-align:center;padding:36px 16px;color:var(--muted)}.empty strong{display:block;color:var(--ink);font-size:16px;margin-bottom:4px}

@@ -52,7 +52,7 @@ export async function categoriesPage(c: C, form?: { values: Record<string, strin
                   return (
                     <tr>
                       <td data-label="Name">
-                        <PostForm action={href(`/categories/${cat.id}`)} csrf={s.csrf} class="actions" id={`cat-${cat.id}`}>
+                        <PostForm action={href(`/categories/${cat.id}`)} csrf={s.csrf} class="inline-edit" id={`cat-${cat.id}`}>
                           <label class="skip" for={`n-${cat.id}`}>
                             Name
                           </label>

@@ -193,8 +193,10 @@ export async function orderPage(c: C, error?: string) {
               {o.items.map((i) => (
                 <tr>
                   <td data-label="Product">
-                    <a href={href(`/products/${i.productId}`)}>{i.productName}</a>
-                    <div class="muted">{i.sku}</div>
+                    <div>
+                      <a href={href(`/products/${i.productId}`)}>{i.productName}</a>
+                      <div class="muted">{i.sku}</div>
+                    </div>
                   </td>
                   <td data-label="Unit price" class="num">
                     {money(i.unitPriceCents, o.currency)}

@@ -137,8 +137,10 @@ export async function productsPage(c: Context<AppEnv>) {
                         {first ? <img class="thumb" src={mediaUrl(origin, first.key)} alt="" loading="lazy" /> : <span class="thumb" aria-hidden="true"></span>}
                       </td>
                       <td data-label="Name">
-                        <a href={href(`/products/${p.id}`)}>{p.name}</a>
-                        <div class="muted">{p.sku}</div>
+                        <div>
+                          <a href={href(`/products/${p.id}`)}>{p.name}</a>
+                          <div class="muted">{p.sku}</div>
+                        </div>
                       </td>
                       <td data-label="Category">{p.categoryName ?? <span class="muted">—</span>}</td>
                       <td data-label="Price" class="num">
