@@ -21,6 +21,8 @@ export interface ConsoleSession {
   role: 'customer' | 'admin';
   isActive: boolean;
   csrf: string;
+  /** ISO time the session ends (also ends the live sockets it opened). */
+  expiresAt: string;
 }
 
 /**
@@ -49,13 +51,14 @@ export async function findSession(db: Db, token: string): Promise<ConsoleSession
       role: users.role,
       isActive: users.isActive,
       csrf: consoleSessions.csrfToken,
+      expiresAt: consoleSessions.expiresAt,
     })
     .from(consoleSessions)
     .innerJoin(users, eq(users.id, consoleSessions.userId))
     .where(and(eq(consoleSessions.tokenHash, await sha256Hex(token)), gt(consoleSessions.expiresAt, nowIso())));
   if (!row) return undefined;
   const name = `${row.firstName} ${row.lastName}`.trim() || row.email;
-  return { sessionId: row.sessionId, userId: row.userId, email: row.email, name, role: row.role, isActive: row.isActive, csrf: row.csrf };
+  return { sessionId: row.sessionId, userId: row.userId, email: row.email, name, role: row.role, isActive: row.isActive, csrf: row.csrf, expiresAt: row.expiresAt };
 }
 
 /** Logout (or a session whose user lost the right to it): the row goes, so the cookie is worthless. */
