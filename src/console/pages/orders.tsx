@@ -7,7 +7,8 @@ import type { Context } from 'hono';
 import { ORDER_STATUSES } from '../../db/schema';
 import type { AppEnv } from '../../env';
 import { AppError, notFound } from '../../errors';
-import { publishOrderStatusEvents, statusEventOf } from '../../orders/order-events';
+import { publishOrderStatusEvents, publishRefundIssued, statusEventOf } from '../../orders/order-events';
+import { paymentHooks } from '../../payments/refund';
 import { nextStatuses, type OrderStatus } from '../../orders/order-status';
 import { addressView } from '../../orders/orders.schemas';
 import { changeStatus, deleteOrder, getOrder, listOrders } from '../../orders/orders.service';
@@ -138,7 +139,7 @@ export async function orderPage(c: C, error?: string) {
   const o = await getOrder(c.get('db'), orderId(c));
   const a = addressView(o.shippingAddress);
   const moves = nextStatuses(o.status);
-  const refundNote = o.paymentMethod === 'card' && o.paymentStatus === 'paid' ? ' The card payment is refunded.' : '';
+  const refundNote = o.paymentMethod === 'card' && o.paymentStatus === 'paid' ? ` The card payment of ${money(o.totalCents, o.currency)} is refunded to the customer.` : '';
   return c.html(
     <Page title={`Order ${o.number}`} section="orders" user={s}>
       <div class="head">
@@ -283,10 +284,13 @@ export async function orderStatusSubmit(c: C) {
   if (!isStatus(f.status)) return orderPage(c, 'Unknown status.');
   const admin = consoleSession(c);
   try {
-    const order = await changeStatus(c.get('db'), id, f.status, { userId: admin.userId, role: 'admin' });
+    const db = c.get('db');
+    // As PATCH /admin/orders/{id}/: cancelling a paid card order refunds it first (nothing changes if that fails).
+    const order = await changeStatus(db, id, f.status, { userId: admin.userId, role: 'admin' }, undefined, paymentHooks(db, c.get('config')));
     await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
+    if (order.status === 'cancelled' && order.paymentStatus === 'refunded') await publishRefundIssued(c.env, [order.id]);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'invalid_status_transition') return orderPage(c, e.message);
+    if (e instanceof AppError && (e.code === 'invalid_status_transition' || e.code === 'payment_error')) return orderPage(c, e.message);
     throw e;
   }
   return c.redirect(href(`/orders/${id}?flash=status`), 303);
