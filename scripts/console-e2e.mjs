@@ -230,6 +230,52 @@ try {
   await shoot(page, phone, 'orders');
   step('order walked confirmed → shipped → delivered');
 
+  // ---- a buyer's question, answered in the console; the answer arrives on the buyer's WebSocket
+  const convo = await api('POST', '/conversations/', { token: shopper, body: { product_id: productId, message: 'Does the lamp come with a bulb? <script>alert(1)</script>' }, expect: 201 });
+  const buyerPage = await (await browser.newContext()).newPage();
+  await buyerPage.goto(`${base}/api/v1/health`);
+  await buyerPage.evaluate(
+    ([url]) =>
+      new Promise((resolve, reject) => {
+        window.received = [];
+        const ws = new WebSocket(url);
+        ws.onmessage = (e) => window.received.push(JSON.parse(e.data));
+        ws.onopen = resolve;
+        ws.onerror = reject;
+      }),
+    [`ws://localhost:${port}/api/v1/conversations/${convo.id}/ws/?token=${shopper}`],
+  );
+  await page.goto('/admin/conversations');
+  check((await page.locator('.unread').first().innerText()).trim() === '1', 'the inbox shows one unread message');
+  await shoot(page, phone, 'conversations');
+  await page.click('.card table a');
+  await page.waitForURL(/\/admin\/conversations\/\d+/);
+  await page.locator('#thread[data-live="true"]').waitFor();
+  check((await page.locator('.msg.buyer').first().innerText()).includes('<script>alert(1)</script>'), 'the buyer’s message renders as text');
+  // A new buyer message arrives live, without a reload.
+  await api('POST', `/conversations/${convo.id}/messages/`, { token: shopper, body: { body: 'Also: is the cable long?' }, expect: 201 });
+  await page.locator('.msg.buyer', { hasText: 'Also: is the cable long?' }).waitFor({ timeout: 10_000 });
+  await page.fill('#f-body', 'Yes: a 2700 K LED bulb is in the box, and the cable is 1.8 m.');
+  await page.click('button:has-text("Send reply")');
+  await page.getByText('Reply sent.').waitFor();
+  await buyerPage.waitForFunction(() => window.received.some((m) => m.type === 'message' && m.sender === 'staff' && m.body.includes('2700 K')), null, { timeout: 10_000 });
+  await buyerPage.context().close();
+  await page.goto(page.url().split('?')[0]);
+  await page.locator('#thread[data-live="true"]').waitFor();
+  await shoot(page, phone, 'conversation');
+  step('buyer question answered; reply arrived on the buyer’s WebSocket');
+
+  // ---- deactivate the customer: their login is refused from then on
+  await page.goto(`/admin/users?search=${encodeURIComponent(shopperEmail)}`);
+  await page.click('button:has-text("Deactivate")');
+  await page.getByText('User updated.').waitFor();
+  check((await page.locator('td[data-label="State"]').first().innerText()).includes('Deactivated'), 'the user shows as deactivated');
+  const refused = await fetch(`${base}/api/v1/token/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: shopperEmail, password: 'Shopper-2026!' }) });
+  check(refused.status === 403, `a deactivated customer cannot log in (got ${refused.status})`);
+  await page.goto('/admin/users');
+  await shoot(page, phone, 'users');
+  step('customer deactivated');
+
   check(errors.length === 0, `the pages logged errors: ${errors.join(' | ')}`);
   step(`done: ${shots.length} pages, screenshots in docs/console/`);
   await finish(0);

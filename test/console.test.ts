@@ -2,7 +2,8 @@
  * The admin console as a browser sees it, and as an attacker tries it: cookie flags, security headers, Origin
  * and CSRF refusals, customers and deactivated admins refused, and stored XSS rendered as text.
  */
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
+import { api, json } from './helpers/http';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { consoleSessions, users } from '../src/db/schema';
@@ -171,5 +172,74 @@ describe('console products', () => {
     expect(text.res.status).toBe(400);
     expect(text.text).toContain('not a JPEG, PNG, GIF or WebP');
     void env;
+  });
+});
+
+describe('console users and messages', () => {
+  it('deactivates a customer, refuses to let an admin deactivate themself, and ends a deactivated admin’s console session', async () => {
+    const { admin, client } = await signedIn();
+    const customer = await makeUser();
+    const page = await client.get(`/admin/users?search=${encodeURIComponent(customer.email)}`);
+    expect(page.text).toContain(customer.email);
+    expect((await client.post(`/admin/users/${customer.id}`, { is_active: 'false' })).res.status).toBe(303);
+    const [row] = await db().select().from(users).where(eq(users.id, customer.id));
+    expect(row.isActive).toBe(false);
+    const self = await client.post(`/admin/users/${admin.id}`, { is_active: 'false' });
+    expect(self.res.status).toBe(409);
+    expect(self.text).toContain('cannot deactivate your own account');
+
+    const other = await signedIn();
+    expect((await client.post(`/admin/users/${other.admin.id}`, { is_active: 'false' })).res.status).toBe(303);
+    expect(await db().select().from(consoleSessions).where(eq(consoleSessions.userId, other.admin.id))).toHaveLength(0);
+    expect((await other.client.get('/admin/products')).res.status).toBe(303);
+  });
+
+  it('renders a buyer message with <script> as text, and sends a reply the buyer can read', async () => {
+    const { client } = await signedIn();
+    const buyer = await makeUser();
+    const product = await makeProduct();
+    const evil = '<script>alert(1)</script>';
+    const opened = await api('POST', '/api/v1/conversations/', { token: buyer.token, body: { product_id: product.id, message: evil } });
+    expect(opened.status).toBe(201);
+    const { id } = await json(opened);
+    for (const path of ['/admin/conversations', `/admin/conversations/${id}`]) {
+      const { text } = await client.get(path);
+      expect(text).not.toContain(evil);
+      expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    }
+    expect((await client.post(`/admin/conversations/${id}`, { body: 'Thanks for asking!' })).res.status).toBe(303);
+    const msgs = await json(await api('GET', `/api/v1/conversations/${id}/messages/`, { token: buyer.token }));
+    expect(msgs.results.map((m: { body: string; sender: string }) => [m.sender, m.body])).toEqual([
+      ['buyer', evil],
+      ['staff', 'Thanks for asking!'],
+    ]);
+  });
+
+  it('refuses the live socket from another origin', async () => {
+    const { client } = await signedIn();
+    const buyer = await makeUser();
+    const product = await makeProduct();
+    const { id } = await json(await api('POST', '/api/v1/conversations/', { token: buyer.token, body: { product_id: product.id, message: 'hi' } }));
+    const res = await SELF.fetch(`https://api.test/admin/conversations/${id}/ws`, {
+      headers: { Upgrade: 'websocket', Origin: 'https://evil.example', Cookie: client.cookieHeader() },
+    });
+    expect(res.status).toBe(403);
+    const ok = await SELF.fetch(`https://api.test/admin/conversations/${id}/ws`, {
+      headers: { Upgrade: 'websocket', Origin: 'https://api.test', Cookie: client.cookieHeader() },
+    });
+    expect(ok.status).toBe(101);
+    ok.webSocket?.accept();
+    ok.webSocket?.close();
+  });
+});
+
+describe('console dashboard', () => {
+  it('shows the stats with a 30-day revenue chart drawn as inline SVG', async () => {
+    const { client } = await signedIn();
+    const { res, text } = await client.get('/admin/');
+    expect(res.status).toBe(200);
+    expect(text).toContain('Revenue, last 30 days');
+    expect(text.match(/<rect class="bar"/g)).toHaveLength(30);
+    expect(text).toContain('Low stock');
   });
 });

@@ -10,9 +10,12 @@ import { CONSOLE_BASE, CSRF_FIELD } from './paths';
 export const href = (path = '') => `${CONSOLE_BASE}${path}`;
 
 const NAV = [
+  ['dashboard', '/', 'Dashboard'],
   ['products', '/products', 'Products'],
   ['categories', '/categories', 'Categories'],
   ['orders', '/orders', 'Orders'],
+  ['users', '/users', 'Customers & staff'],
+  ['conversations', '/conversations', 'Messages'],
 ] as const;
 export type Section = (typeof NAV)[number][0];
 

@@ -10,9 +10,13 @@ import { logError } from '../http/logging';
 import { limitBody } from '../http/body-limit';
 import css from './assets/console-css';
 import js from './assets/console-js';
+import threadJs from './assets/thread-js';
 import { requireConsoleSession, securityHeaders } from './guard';
 import { ErrorPage, href } from './layout';
 import { CONSOLE_BASE } from './paths';
+import { dashboardPage } from './pages/dashboard';
+import { inboxPage, replySubmit, threadPage, threadSocket } from './pages/conversations';
+import { updateUserSubmit, usersPage } from './pages/users';
 import { categoriesPage, createCategorySubmit, deleteCategorySubmit, renameCategorySubmit } from './pages/categories';
 import { logout, showLogin, submitLogin } from './pages/login';
 import { deleteOrderSubmit, orderPage, ordersPage, orderStatusSubmit } from './pages/orders';
@@ -32,6 +36,7 @@ const ID = ':id{[0-9]+}';
 const ASSETS: Record<string, { body: string; type: string }> = {
   'console.css': { body: css, type: 'text/css; charset=utf-8' },
   'console.js': { body: js, type: 'text/javascript; charset=utf-8' },
+  'thread.js': { body: threadJs, type: 'text/javascript; charset=utf-8' },
 };
 
 export const consoleRoutes: readonly ConsoleRoute[] = [
@@ -39,7 +44,7 @@ export const consoleRoutes: readonly ConsoleRoute[] = [
   { method: 'get', path: '/login', public: true, handler: showLogin },
   { method: 'post', path: '/login', public: true, handler: submitLogin },
   { method: 'post', path: '/logout', handler: logout },
-  { method: 'get', path: '/', handler: (c) => c.redirect(href('/products'), 303) },
+  { method: 'get', path: '/', handler: dashboardPage },
   { method: 'get', path: '/products', handler: productsPage },
   { method: 'get', path: '/products/new', handler: (c) => newProductPage(c) },
   { method: 'post', path: '/products/new', handler: createProductSubmit },
@@ -59,6 +64,12 @@ export const consoleRoutes: readonly ConsoleRoute[] = [
   { method: 'get', path: `/orders/${ID}`, handler: (c) => orderPage(c) },
   { method: 'post', path: `/orders/${ID}/status`, handler: orderStatusSubmit },
   { method: 'post', path: `/orders/${ID}/delete`, handler: deleteOrderSubmit },
+  { method: 'get', path: '/users', handler: (c) => usersPage(c) },
+  { method: 'post', path: `/users/${ID}`, handler: updateUserSubmit },
+  { method: 'get', path: '/conversations', handler: inboxPage },
+  { method: 'get', path: `/conversations/${ID}`, handler: (c) => threadPage(c) },
+  { method: 'post', path: `/conversations/${ID}`, handler: replySubmit },
+  { method: 'get', path: `/conversations/${ID}/ws`, handler: threadSocket },
 ];
 
 /** Image uploads may be 5 MiB plus multipart framing; app.ts exempts this path from the 1 MiB JSON limit. */
