@@ -276,6 +276,10 @@ try {
   await shoot(page, phone, 'users');
   step('customer deactivated');
 
+  // The dashboard again, now that the day's order counts in it.
+  await page.goto('/admin/');
+  await shoot(page, phone, 'dashboard');
+
   check(errors.length === 0, `the pages logged errors: ${errors.join(' | ')}`);
   step(`done: ${shots.length} pages, screenshots in docs/console/`);
   await finish(0);

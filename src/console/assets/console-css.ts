@@ -14,7 +14,7 @@ nav.main a:hover{background:#26314a;color:#fff}nav.main a[aria-current=page]{bac
 .who{display:flex;gap:10px;align-items:center;color:#cfd7e6;font-size:14px}
 .who form{margin:0}.who button{background:none;border:1px solid #4b5877;color:#fff;padding:4px 10px;border-radius:6px;cursor:pointer}
 main{max-width:1200px;margin:0 auto;padding:20px}main.narrow{max-width:420px;padding-top:10vh}
-h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:0 0 12px}
+h1{font-size:24px;margin:0 0 4px;overflow-wrap:anywhere}h2{font-size:18px;margin:0 0 12px}
 .head{display:flex;align-items:center;justify-content:space-between;gap:12px;flex-wrap:wrap;margin-bottom:16px}
 .sub{color:var(--muted);margin:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:16px;margin-bottom:16px}
