@@ -112,6 +112,8 @@ try {
   step('API ready; launching Chromium');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: !process.argv.includes('--headed') });
   const laptopCtx = await browser.newContext({ viewport: VIEWPORTS.laptop, baseURL: base });
+  // Generous: CI machines are shared, and a loaded one can take seconds per request.
+  laptopCtx.setDefaultTimeout(90_000);
   const page = await laptopCtx.newPage();
   page.on('dialog', (d) => d.accept());
   const errors = [];
@@ -144,6 +146,7 @@ try {
   await page.waitForURL(/\/admin\/(products)?$/);
   step('admin signed in');
   const phoneCtx = await browser.newContext({ viewport: VIEWPORTS.phone, isMobile: true, hasTouch: true, baseURL: base, storageState: await laptopCtx.storageState() });
+  phoneCtx.setDefaultTimeout(90_000);
   const phone = await phoneCtx.newPage();
   phone.on('dialog', (d) => d.accept());
 
