@@ -65,6 +65,7 @@ console.log(
     `┌─ Demo admin ${'─'.repeat(50)}`,
     `│  email:    ${DEMO_ADMIN.email}`,
     `│  password: ${DEMO_ADMIN.password}`,
+    `│  console:  http://localhost:${port}/admin/   (sign in with the email and password above)`,
     `│  API:      ${base}   docs: ${base}docs`,
     `└${'─'.repeat(63)}`,
     '',
@@ -81,7 +82,11 @@ let poll;
 const waitReady = async () => {
   try {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
-    if (res.ok) return console.log(`\n✔ API ready at ${base} — demo admin ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}\n`);
+    if (res.ok) {
+      return console.log(
+        `\n✔ API ready at ${base}\n✔ Admin console at http://localhost:${port}/admin/ — demo admin ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}\n`,
+      );
+    }
   } catch {
     // not listening yet
   }

@@ -15,6 +15,7 @@ import { onError, problemResponse } from './http/problem';
 import { PRIVATE_NO_STORE, registerRoutes } from './http/route';
 import { requireAdmin } from './http/auth';
 import { routeTable } from './routes';
+import { CONSOLE_UPLOAD_PATH_RE, registerConsole } from './console/routes';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 const UPLOAD_PATH_RE = /^\/api\/v1\/admin\/products\/[^/]+\/images\/?$/;
@@ -59,9 +60,11 @@ export function buildApp() {
   app.use('*', optionsAllow(() => app.routes));
   app.use('*', (c, next) => corsFor(c.get('config'))(c, next));
   // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
-  app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));
+  app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) || CONSOLE_UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));
 
   registerRoutes(app, routeTable);
+  // The admin console (HTML pages at /admin), outside the JSON API and its route table.
+  registerConsole(app);
 
   app.notFound(async (c) => {
     // A path under /api/v1/admin that no route serves (or a method it does not accept) is guarded like the

@@ -6,6 +6,7 @@ import type { CatalogVersionDO } from './catalog/catalog-version.do';
 import type { EmailMessage } from './email/email-messages';
 import type { ConversationDO } from './realtime/conversation.do';
 import type { NotificationsDO } from './realtime/notifications.do';
+import type { ConsoleSession } from './console/session.service';
 
 export interface Env {
   DB: D1Database;
@@ -73,6 +74,8 @@ export interface Variables {
   user?: AuthUser;
   /** What the guard established: the token alone, or the token plus the user row as it is now. */
   authChecked?: 'token' | 'fresh';
+  /** The admin console session of this request (console pages only). */
+  consoleSession?: ConsoleSession;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

@@ -69,6 +69,28 @@ export const loginFailures = sqliteTable(
   (t) => [index('login_failures_email_idx').on(t.emailHash)],
 );
 
+/**
+ * Admin console sessions (the browser back office). The cookie carries a random token; only its SHA-256 is
+ * stored here. Each session has its own CSRF token, echoed in every form of the console. Expiry is absolute:
+ * a session never outlives `expires_at`, and logout deletes the row.
+ */
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    csrfToken: text('csrf_token').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('console_sessions_token_uq').on(t.tokenHash),
+    index('console_sessions_user_idx').on(t.userId),
+    index('console_sessions_expires_idx').on(t.expiresAt),
+  ],
+);
+
 export const passwordResetTokens = sqliteTable(
   'password_reset_tokens',
   {

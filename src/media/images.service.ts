@@ -91,3 +91,25 @@ export async function deleteImageObjects(bucket: R2Bucket, keys: string[], onErr
     onError(err);
   }
 }
+
+/**
+ * Moves an image one place earlier (-1) or later (+1) among its product's images, renumbering positions 0..n-1
+ * in one batch. 404 when the image does not belong to the product; a move past either end changes nothing.
+ */
+export async function moveImage(db: Db, productId: number, imageId: number, step: -1 | 1): Promise<void> {
+  const rows = await db
+    .select({ id: productImages.id })
+    .from(productImages)
+    .where(eq(productImages.productId, productId))
+    .orderBy(productImages.position, productImages.id);
+  const ids = rows.map((r) => r.id);
+  const from = ids.indexOf(imageId);
+  if (from < 0) throw notFound('Image');
+  const to = from + step;
+  if (to < 0 || to >= ids.length) return;
+  [ids[from], ids[to]] = [ids[to], ids[from]];
+  const [first, ...rest] = ids.map((id, position) =>
+    db.update(productImages).set({ position }).where(and(eq(productImages.id, id), eq(productImages.productId, productId))),
+  );
+  await db.batch([first, ...rest]);
+}

@@ -1,6 +1,7 @@
 /** Accounts: registration, login with brute-force protection, profile and password changes. */
 import { and, eq, sql } from 'drizzle-orm';
 import type * as z from 'zod';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { users, type UserRow } from '../db/schema';
 import { AppError } from '../errors';
@@ -69,12 +70,17 @@ async function failure(ctx: LoginContext): Promise<never> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Checks credentials and issues a token pair. Whether the email has an account never changes what a client
- * observes: the same first batch (user read + both failure counters), the same one PBKDF2 verification (a decoy
- * hash for unknown emails), the same delay and lock (counted per email hash), the same 401. A failure costs
- * one D1 round trip; a success one more (the refresh token, batched with forgetting the counters).
+ * Checks credentials. Whether the email has an account never changes what a client observes: the same first
+ * batch (user read + both failure counters), the same one PBKDF2 verification (a decoy hash for unknown emails),
+ * the same delay and lock (counted per email hash), the same 401. A failure costs one D1 round trip. On success it
+ * returns the active user and the upkeep writes (forgetting the counters, a hash upgrade) for the caller to batch
+ * with the credential it issues (a refresh token, a console session).
  */
-export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, ctx: LoginContext): Promise<TokenPair> {
+export async function checkCredentials(
+  deps: TokenDeps,
+  input: { email: string; password: string },
+  ctx: LoginContext,
+): Promise<{ user: UserRow; upkeep: BatchItem<'sqlite'>[] }> {
   const { db, config } = deps;
   const blockedUntil = blockedClients.get(ctx.clientKey);
   if (blockedUntil !== undefined) {
@@ -94,13 +100,15 @@ export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, 
   if (!(await verifyPassword(input.password, user?.passwordHash ?? DECOY_HASH)) || !user) return failure(ctx);
   if (!user.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
 
-  const refresh = await newRefreshToken(deps, user.id);
   const upgrade = needsRehash(user.passwordHash) ? await hashPassword(input.password) : undefined;
-  await db.batch([
-    refresh.insert,
-    attempt.forget(),
-    ...(upgrade ? [db.update(users).set({ passwordHash: upgrade }).where(eq(users.id, user.id))] : []),
-  ]);
+  return { user, upkeep: [attempt.forget(), ...(upgrade ? [db.update(users).set({ passwordHash: upgrade }).where(eq(users.id, user.id))] : [])] };
+}
+
+/** Checks credentials and issues a token pair: a success costs one more round trip (token + upkeep, one batch). */
+export async function login(deps: TokenDeps, input: z.output<typeof TokenBody>, ctx: LoginContext): Promise<TokenPair> {
+  const { user, upkeep } = await checkCredentials(deps, input, ctx);
+  const refresh = await newRefreshToken(deps, user.id);
+  await deps.db.batch([refresh.insert, ...upkeep]);
   return tokenPair(deps, { id: user.id, role: user.role }, refresh.token);
 }
 

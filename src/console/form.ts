@@ -1,0 +1,45 @@
+/** Form posts in, field messages out: the console's glue between HTML forms and the services' zod schemas. */
+import type { Context } from 'hono';
+import type * as z from 'zod';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
+import type { FieldErrors } from './layout';
+
+/** The text fields of a posted form (files and the CSRF token left out). */
+export async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = v;
+  return out;
+}
+
+/** The first message of each field of a failed zod parse. */
+export function zodFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    out[field] ??= issue.message;
+  }
+  return out;
+}
+
+/** The field messages of a service refusal (409 duplicate SKU, unknown category…), or undefined for others. */
+export function appErrorFields(e: unknown): FieldErrors | undefined {
+  if (!(e instanceof AppError) || !e.errors?.length || (e.code !== 'validation_error' && e.code !== 'conflict')) return undefined;
+  const out: FieldErrors = {};
+  for (const err of e.errors) out[err.field] ??= err.message;
+  return out;
+}
+
+/** "", absent → undefined; otherwise the trimmed text. */
+export const optional = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+/** A whole number typed in a form, or the text itself so the schema reports it ("must be an integer"). */
+export const intOrText = (v: string | undefined): number | string | undefined => {
+  const t = optional(v);
+  if (t === undefined) return undefined;
+  return /^[+-]?\d{1,12}$/.test(t) ? Number(t) : t;
+};
+
+/** Query values: the first one of each, as strings. */
+export const queryOf = (c: Context<AppEnv>) => c.req.query() as Record<string, string | undefined>;

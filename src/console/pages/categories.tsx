@@ -1,0 +1,155 @@
+/** Categories: list with product counts, create, rename/describe inline, delete (products stay, uncategorised). */
+import type { Context } from 'hono';
+import type { AppEnv } from '../../env';
+import { notFound } from '../../errors';
+import { CategoryBody } from '../../catalog/catalog-admin.schemas';
+import { bumpCatalogVersion } from '../../catalog/catalog-version';
+import { createCategory, deleteCategory, listCategories, updateCategory } from '../../catalog/categories-admin.service';
+import { consoleSession } from '../guard';
+import { appErrorFields, formFields, optional, queryOf, zodFieldErrors } from '../form';
+import { control, Empty, Field, Flash, href, Page, Pager, PostForm, type FieldErrors } from '../layout';
+import { FLASH } from './flash';
+
+type C = Context<AppEnv>;
+const PAGE_SIZE = 50;
+
+export async function categoriesPage(c: C, form?: { values: Record<string, string>; errors: FieldErrors; editId?: number }) {
+  const s = consoleSession(c);
+  const q = queryOf(c);
+  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+  const list = await listCategories(c.get('db'), { page, page_size: PAGE_SIZE });
+  const createErrors = form && form.editId === undefined ? form.errors : undefined;
+  const createValues = form && form.editId === undefined ? form.values : {};
+  return c.html(
+    <Page title="Categories" section="categories" user={s}>
+      <div class="head">
+        <div>
+          <h1>Categories</h1>
+          <p class="sub">How shoppers browse the catalog.</p>
+        </div>
+      </div>
+      <Flash message={form ? 'Some fields need attention.' : FLASH[q.flash ?? '']} kind={form ? 'bad' : 'ok'} />
+      <div class="grid two">
+        <div class="card">
+          {list.rows.length === 0 ? (
+            <Empty title="No categories yet.">
+              <p>Create one with the form: products can then be filed under it.</p>
+            </Empty>
+          ) : (
+            <table class="responsive">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Slug</th>
+                  <th class="num">Products</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.rows.map((cat) => {
+                  const editing = form?.editId === cat.id;
+                  const errors = editing ? form?.errors : undefined;
+                  return (
+                    <tr>
+                      <td data-label="Name">
+                        <PostForm action={href(`/categories/${cat.id}`)} csrf={s.csrf} class="inline-edit" id={`cat-${cat.id}`}>
+                          <label class="skip" for={`n-${cat.id}`}>
+                            Name
+                          </label>
+                          <input id={`n-${cat.id}`} name="name" value={editing ? form?.values.name : cat.name} required maxlength={200} aria-invalid={errors?.name ? 'true' : undefined} />
+                          <button type="submit" class="secondary small">
+                            Rename
+                          </button>
+                        </PostForm>
+                        {errors?.name && <div class="err" role="alert">{errors.name}</div>}
+                      </td>
+                      <td data-label="Slug" class="muted">
+                        {cat.slug}
+                      </td>
+                      <td data-label="Products" class="num">
+                        <a href={href(`/products?category=${cat.id}`)}>{cat.productCount}</a>
+                      </td>
+                      <td data-label="">
+                        <PostForm
+                          action={href(`/categories/${cat.id}/delete`)}
+                          csrf={s.csrf}
+                          confirm={`Delete “${cat.name}”? Its ${cat.productCount} products stay in the catalog without a category.`}
+                        >
+                          <button type="submit" class="danger small">
+                            Delete
+                          </button>
+                        </PostForm>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          {list.count > PAGE_SIZE && <Pager path="/categories" query={{}} page={page} pageSize={PAGE_SIZE} count={list.count} />}
+        </div>
+        <div class="card">
+          <h2>New category</h2>
+          <PostForm action={href('/categories')} csrf={s.csrf}>
+            <Field name="name" label="Name" errors={createErrors}>
+              <input {...control('name', createErrors)} required maxlength={200} value={createValues.name ?? ''} />
+            </Field>
+            <Field name="slug" label="Slug (optional)" errors={createErrors} hint="Used in shop URLs; derived from the name when empty.">
+              <input {...control('slug', createErrors)} value={createValues.slug ?? ''} />
+            </Field>
+            <Field name="description" label="Description (optional)" errors={createErrors}>
+              <textarea {...control('description', createErrors)} maxlength={5000}>
+                {createValues.description ?? ''}
+              </textarea>
+            </Field>
+            <button type="submit">Create category</button>
+          </PostForm>
+        </div>
+      </div>
+    </Page>,
+    form ? 400 : 200,
+  );
+}
+
+const categoryId = (c: C) => {
+  const id = Number(c.req.param('id'));
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound('Category');
+  return id;
+};
+
+export async function createCategorySubmit(c: C) {
+  const f = await formFields(c);
+  const parsed = CategoryBody.safeParse({ name: f.name ?? '', slug: optional(f.slug), description: f.description ?? '' });
+  if (!parsed.success) return categoriesPage(c, { values: f, errors: zodFieldErrors(parsed.error) });
+  try {
+    await createCategory(c.get('db'), parsed.data);
+  } catch (e) {
+    const errors = appErrorFields(e);
+    if (errors) return categoriesPage(c, { values: f, errors });
+    throw e;
+  }
+  await bumpCatalogVersion(c.env);
+  return c.redirect(href('/categories?flash=category_created'), 303);
+}
+
+export async function renameCategorySubmit(c: C) {
+  const id = categoryId(c);
+  const f = await formFields(c);
+  const parsed = CategoryBody.pick({ name: true }).safeParse({ name: f.name ?? '' });
+  if (!parsed.success) return categoriesPage(c, { values: f, errors: zodFieldErrors(parsed.error), editId: id });
+  try {
+    await updateCategory(c.get('db'), id, parsed.data, 'patch');
+  } catch (e) {
+    const errors = appErrorFields(e);
+    if (errors) return categoriesPage(c, { values: f, errors, editId: id });
+    throw e;
+  }
+  await bumpCatalogVersion(c.env);
+  return c.redirect(href('/categories?flash=category_saved'), 303);
+}
+
+export async function deleteCategorySubmit(c: C) {
+  await deleteCategory(c.get('db'), categoryId(c));
+  await bumpCatalogVersion(c.env);
+  return c.redirect(href('/categories?flash=category_deleted'), 303);
+}

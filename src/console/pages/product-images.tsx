@@ -1,0 +1,109 @@
+/** A product's images: upload (with a preview of the chosen file), reorder and delete. */
+import type { Context } from 'hono';
+import type { AppEnv } from '../../env';
+import { AppError } from '../../errors';
+import { bumpCatalogVersion } from '../../catalog/catalog-version';
+import type { ProductRowView } from '../../catalog/products.queries';
+import { logError } from '../../http/logging';
+import { ImageUploadForm } from '../../media/images.schemas';
+import { addProductImage, deleteImageObjects, deleteImageRow, moveImage, requireProduct } from '../../media/images.service';
+import { mediaUrl } from '../../media/media-url';
+import { href, PostForm, Empty } from '../layout';
+import { editProductPage, productId } from './product';
+
+type C = Context<AppEnv>;
+
+export const ImagesCard = (p: { product: ProductRowView; origin: string; csrf: string; error?: string }) => {
+  const images = JSON.parse(p.product.images ?? '[]') as { id: number; key: string; alt: string }[];
+  const base = `/products/${p.product.id}/images`;
+  return (
+    <div class="card">
+      <h2>Images</h2>
+      {images.length === 0 ? (
+        <Empty title="No images yet.">
+          <p>Upload a photo below: the first image is the one shoppers see in lists.</p>
+        </Empty>
+      ) : (
+        <div class="images">
+          {images.map((img, i) => (
+            <figure>
+              <img src={mediaUrl(p.origin, img.key)} alt={img.alt || `Image ${i + 1} of ${p.product.name}`} />
+              <figcaption>
+                <PostForm action={href(`${base}/${img.id}/move`)} csrf={p.csrf}>
+                  <input type="hidden" name="step" value="-1" />
+                  <button type="submit" class="secondary small" disabled={i === 0} aria-label={`Move image ${i + 1} earlier`}>
+                    ←
+                  </button>
+                </PostForm>
+                <PostForm action={href(`${base}/${img.id}/move`)} csrf={p.csrf}>
+                  <input type="hidden" name="step" value="1" />
+                  <button type="submit" class="secondary small" disabled={i === images.length - 1} aria-label={`Move image ${i + 1} later`}>
+                    →
+                  </button>
+                </PostForm>
+                <PostForm action={href(`${base}/${img.id}/delete`)} csrf={p.csrf} confirm="Delete this image?">
+                  <button type="submit" class="danger small" aria-label={`Delete image ${i + 1}`}>
+                    Delete
+                  </button>
+                </PostForm>
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      )}
+      <PostForm action={href(base)} csrf={p.csrf} multipart class="mt">
+        <div class={p.error ? 'field invalid' : 'field'}>
+          <label for="f-file">Add an image</label>
+          <input id="f-file" type="file" name="file" accept="image/jpeg,image/png,image/gif,image/webp" required data-preview="upload-preview" aria-describedby={p.error ? 'e-file' : undefined} />
+          <div class="hint">JPEG, PNG, GIF or WebP, up to 5 MiB.</div>
+          {p.error && (
+            <div class="err" id="e-file" role="alert">
+              {p.error}
+            </div>
+          )}
+          <img id="upload-preview" class="preview" alt="Preview of the chosen image" hidden />
+        </div>
+        <div class="field">
+          <label for="f-alt">Description for screen readers (optional)</label>
+          <input id="f-alt" name="alt" maxlength={300} />
+        </div>
+        <button type="submit" data-busy="Uploading…">
+          Upload image
+        </button>
+      </PostForm>
+    </div>
+  );
+};
+
+export async function uploadImage(c: C) {
+  const id = productId(c);
+  const db = c.get('db');
+  await requireProduct(db, id);
+  const body = await c.req.parseBody();
+  const parsed = ImageUploadForm.safeParse({ file: body.file, alt: typeof body.alt === 'string' ? body.alt : undefined });
+  if (!parsed.success) return editProductPage(c, { imageError: 'Choose an image file to upload.' });
+  try {
+    await addProductImage({ db, bucket: c.env.IMAGES }, id, parsed.data as ImageUploadForm);
+  } catch (e) {
+    if (e instanceof AppError && e.code !== 'not_found') return editProductPage(c, { imageError: e.message });
+    throw e;
+  }
+  await bumpCatalogVersion(c.env);
+  return c.redirect(href(`/products/${id}?flash=image_added`), 303);
+}
+
+export async function moveImageSubmit(c: C) {
+  const id = productId(c);
+  const step = (await c.req.parseBody()).step === '-1' ? -1 : 1;
+  await moveImage(c.get('db'), id, Number(c.req.param('imageId')), step);
+  await bumpCatalogVersion(c.env);
+  return c.redirect(href(`/products/${id}?flash=image_moved`), 303);
+}
+
+export async function deleteImageSubmit(c: C) {
+  const id = productId(c);
+  const key = await deleteImageRow(c.get('db'), id, Number(c.req.param('imageId')));
+  await bumpCatalogVersion(c.env);
+  await deleteImageObjects(c.env.IMAGES, [key], (err) => logError(c, 'r2_delete_failed', err));
+  return c.redirect(href(`/products/${id}?flash=image_deleted`), 303);
+}

@@ -1,0 +1,119 @@
+/**
+ * THE console route table: every /admin page and form action, in one list. These are HTML routes for people, not
+ * part of the JSON route table (src/routes.ts) or the OpenAPI document. `public` pages need no session (login,
+ * assets); every other route goes through requireConsoleSession (live admin session; Origin + CSRF on posts).
+ */
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env';
+import { AppError } from '../errors';
+import { logError } from '../http/logging';
+import { limitBody } from '../http/body-limit';
+import css from './assets/console-css';
+import js from './assets/console-js';
+import threadJs from './assets/thread-js';
+import { requireConsoleSession, securityHeaders } from './guard';
+import { ErrorPage, href } from './layout';
+import { CONSOLE_BASE } from './paths';
+import { dashboardPage } from './pages/dashboard';
+import { inboxPage, replySubmit, threadPage, threadSocket } from './pages/conversations';
+import { updateUserSubmit, usersPage } from './pages/users';
+import { categoriesPage, createCategorySubmit, deleteCategorySubmit, renameCategorySubmit } from './pages/categories';
+import { logout, showLogin, submitLogin } from './pages/login';
+import { deleteOrderSubmit, orderPage, ordersPage, orderStatusSubmit } from './pages/orders';
+import { archiveSubmit, createProductSubmit, deleteSubmit, editProductPage, newProductPage, saveProduct, stockSubmit } from './pages/product';
+import { deleteImageSubmit, moveImageSubmit, uploadImage } from './pages/product-images';
+import { productsPage } from './pages/products';
+
+type Handler = (c: Context<AppEnv>) => Response | Promise<Response>;
+interface ConsoleRoute {
+  method: 'get' | 'post';
+  path: string;
+  handler: Handler;
+  public?: boolean;
+}
+
+const ID = ':id{[0-9]+}';
+const ASSETS: Record<string, { body: string; type: string }> = {
+  'console.css': { body: css, type: 'text/css; charset=utf-8' },
+  'console.js': { body: js, type: 'text/javascript; charset=utf-8' },
+  'thread.js': { body: threadJs, type: 'text/javascript; charset=utf-8' },
+};
+
+export const consoleRoutes: readonly ConsoleRoute[] = [
+  { method: 'get', path: '/assets/:name', public: true, handler: asset },
+  { method: 'get', path: '/login', public: true, handler: showLogin },
+  { method: 'post', path: '/login', public: true, handler: submitLogin },
+  { method: 'post', path: '/logout', handler: logout },
+  { method: 'get', path: '/', handler: dashboardPage },
+  { method: 'get', path: '/products', handler: productsPage },
+  { method: 'get', path: '/products/new', handler: (c) => newProductPage(c) },
+  { method: 'post', path: '/products/new', handler: createProductSubmit },
+  { method: 'get', path: `/products/${ID}`, handler: (c) => editProductPage(c) },
+  { method: 'post', path: `/products/${ID}`, handler: saveProduct },
+  { method: 'post', path: `/products/${ID}/stock`, handler: stockSubmit },
+  { method: 'post', path: `/products/${ID}/archive`, handler: archiveSubmit },
+  { method: 'post', path: `/products/${ID}/delete`, handler: deleteSubmit },
+  { method: 'post', path: `/products/${ID}/images`, handler: uploadImage },
+  { method: 'post', path: `/products/${ID}/images/:imageId{[0-9]+}/move`, handler: moveImageSubmit },
+  { method: 'post', path: `/products/${ID}/images/:imageId{[0-9]+}/delete`, handler: deleteImageSubmit },
+  { method: 'get', path: '/categories', handler: (c) => categoriesPage(c) },
+  { method: 'post', path: '/categories', handler: createCategorySubmit },
+  { method: 'post', path: `/categories/${ID}`, handler: renameCategorySubmit },
+  { method: 'post', path: `/categories/${ID}/delete`, handler: deleteCategorySubmit },
+  { method: 'get', path: '/orders', handler: ordersPage },
+  { method: 'get', path: `/orders/${ID}`, handler: (c) => orderPage(c) },
+  { method: 'post', path: `/orders/${ID}/status`, handler: orderStatusSubmit },
+  { method: 'post', path: `/orders/${ID}/delete`, handler: deleteOrderSubmit },
+  { method: 'get', path: '/users', handler: (c) => usersPage(c) },
+  { method: 'post', path: `/users/${ID}`, handler: updateUserSubmit },
+  { method: 'get', path: '/conversations', handler: inboxPage },
+  { method: 'get', path: `/conversations/${ID}`, handler: (c) => threadPage(c) },
+  { method: 'post', path: `/conversations/${ID}`, handler: replySubmit },
+  { method: 'get', path: `/conversations/${ID}/ws`, handler: threadSocket },
+];
+
+/** Image uploads may be 5 MiB plus multipart framing; app.ts exempts this path from the 1 MiB JSON limit. */
+export const CONSOLE_UPLOAD_PATH_RE = /^\/admin\/products\/[0-9]+\/images\/?$/;
+const uploadLimit = limitBody({
+  maxSize: 5 * 1024 * 1024 + 64 * 1024,
+  onError: () => {
+    throw new AppError('payload_too_large', 'The image exceeds 5 MiB.');
+  },
+});
+
+function asset(c: Context<AppEnv>) {
+  const a = ASSETS[c.req.param('name') ?? ''];
+  if (!a) return c.notFound();
+  // Short-lived cache: the names are not content-hashed, and a deploy must reach open consoles soon.
+  return c.body(a.body, 200, { 'Content-Type': a.type, 'Cache-Control': 'public, max-age=300' });
+}
+
+/** Service refusals and failures as pages a person can act on, never problem+json. */
+async function asPage(c: Context<AppEnv>, handler: Handler): Promise<Response> {
+  try {
+    return await handler(c);
+  } catch (e) {
+    if (e instanceof AppError) {
+      const status = e.status as 400 | 404 | 409 | 413 | 415 | 429;
+      const title = e.code === 'not_found' ? 'Not found' : 'Request refused';
+      return c.html(<ErrorPage title={title} message={e.message} />, status);
+    }
+    logError(c, 'console_error', e);
+    return c.html(<ErrorPage title="Something went wrong" message="The request failed on our side. Try again; if it keeps failing, check the logs." />, 500);
+  }
+}
+
+export function registerConsole(app: Hono<AppEnv>) {
+  app.use(`${CONSOLE_BASE}/*`, securityHeaders);
+  app.use(CONSOLE_BASE, securityHeaders);
+  for (const r of consoleRoutes) {
+    const path = r.path === '/' ? CONSOLE_BASE : `${CONSOLE_BASE}${r.path}`;
+    const chain: MiddlewareHandler<AppEnv>[] = [];
+    if (r.method === 'post' && CONSOLE_UPLOAD_PATH_RE.test(path.replace(ID, '1'))) chain.push(uploadLimit);
+    if (!r.public) chain.push(requireConsoleSession);
+    chain.push((c) => asPage(c, r.handler));
+    app.on(r.method.toUpperCase(), path, ...(chain as [MiddlewareHandler<AppEnv>]));
+  }
+  // Unknown console paths: a page, not problem+json.
+  app.get(`${CONSOLE_BASE}/*`, (c) => c.html(<ErrorPage title="Not found" message="There is no such page in the console." />, 404));
+}
