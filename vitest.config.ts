@@ -2,6 +2,8 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 import { defineConfig } from 'vitest/config';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error a plain .mjs script without types
+import { copyDocsAssets } from './scripts/docs-assets.mjs';
 
 /** A port that is free right now (other test suites run on this machine at the same time: never a fixed one). */
 function freePort(): Promise<number> {
@@ -19,6 +21,8 @@ function freePort(): Promise<number> {
 // The migrations in drizzle/ are applied to each test file's fresh database by test/setup.ts. Stripe and the
 // email provider are a local fake (test/fake-provider.mjs) started by test/global-setup.ts on a free port.
 export default defineConfig(async () => {
+  // The docs UI is a static asset copied from node_modules (wrangler's [build] step does the same for dev/deploy).
+  copyDocsAssets();
   const migrations = await readD1Migrations(fileURLToPath(new URL('./drizzle', import.meta.url)));
   process.env.FAKE_PROVIDER_PORT ??= String(await freePort());
   const fake = `http://127.0.0.1:${process.env.FAKE_PROVIDER_PORT}`;

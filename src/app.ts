@@ -10,6 +10,7 @@ import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
+import { securityHeaders } from './http/secure-headers';
 import { allowedMethods, optionsAllow } from './http/method-not-allowed';
 import { onError, problemResponse } from './http/problem';
 import { registerRoutes } from './http/route';
@@ -49,6 +50,7 @@ export function buildApp() {
   const app = new Hono<AppEnv>({ strict: false });
 
   app.use('*', requestContext);
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     const config = loadConfig(c.env);
     c.set('config', config);

@@ -24,6 +24,8 @@ export interface Env {
   EMAIL?: SendEmail;
   /** Conversation messages per user (wrangler.toml [[ratelimits]]). */
   MESSAGE_RL?: RateLimit;
+  /** Static assets (static/): the docs UI files. Optional so unit tests can build an env without it. */
+  ASSETS?: Fetcher;
   // vars
   APP_NAME?: string;
   JWT_ISSUER?: string;
