@@ -32,6 +32,12 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // The suite signs up many users from one address ('local') in one file: the sign-up and password-route
+          // limits are raised here; test/abuse-limits.test.ts proves both 429s against these values.
+          ratelimits: {
+            REGISTER_RL: { namespace_id: '1101', simple: { limit: 60, period: 60 } },
+            PASSWORD_CHANGE_RL: { namespace_id: '1102', simple: { limit: 60, period: 60 } },
+          },
           bindings: {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: 'test-secret-0123456789-0123456789-abcdef',

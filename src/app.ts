@@ -11,6 +11,7 @@ import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
 import { securityHeaders } from './http/secure-headers';
+import { abuseLimits } from './http/abuse-limits';
 import { allowedMethods, optionsAllow } from './http/method-not-allowed';
 import { onError, problemResponse } from './http/problem';
 import { registerRoutes } from './http/route';
@@ -62,6 +63,7 @@ export function buildApp() {
   // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
   app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));
 
+  app.use('*', abuseLimits);
   registerRoutes(app, routeTable);
 
   app.notFound(async (c) => {
