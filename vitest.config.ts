@@ -59,6 +59,9 @@ export default defineConfig(async () => {
             EMAIL_API_KEY: 're_test_fake',
             EMAIL_FROM: 'Edge Shop <no-reply@shop.example>',
             EMAIL_RETRY_DELAY_SECONDS: '1',
+            // test/fuzz.test.ts: requests per operation and seed (`npm run fuzz -- --runs N --seed S` sets them).
+            FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+            FUZZ_SEED: process.env.FUZZ_SEED ?? '',
           },
         },
       }),

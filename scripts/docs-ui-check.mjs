@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * npm run docs:check — opens /api/v1/docs in headless Chromium against `wrangler dev`, with every request to
+ * npm run docs:ui-check — opens /api/v1/docs in headless Chromium against `wrangler dev`, with every request to
  * another origin blocked (as on a machine without internet), and checks that the page renders one block per
  * operation of /api/v1/openapi.json, with no CSP violation and no console error. Saves a screenshot.
  * Needs Debian's Chromium (`apt-get install -y chromium`) or CHROMIUM=/path/to/chrome.
- *   node scripts/docs-check.mjs [--out docs/images/docs-page.png]
+ *   node scripts/docs-ui-check.mjs [--out docs/images/docs-page.png]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
