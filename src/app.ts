@@ -37,7 +37,7 @@ function corsFor(config: Config): MiddlewareHandler {
     mw = cors({
       origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
       exposeHeaders: ['X-Request-Id', 'ETag', 'Idempotent-Replayed', 'Retry-After', 'Allow', 'Server-Timing'],
       maxAge: 86400,
     });
