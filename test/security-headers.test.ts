@@ -66,6 +66,8 @@ describe('the docs page is served whole by the Worker', () => {
     expect(css.status).toBe(200);
     expect(css.headers.get('Content-Type')).toContain('text/css');
     await css.arrayBuffer();
+    const etag = js.headers.get('ETag');
+    if (etag) expect((await api('GET', '/api/v1/docs/ui/swagger-ui-bundle.js', { headers: { 'If-None-Match': etag } })).status).toBe(304);
     const init = await api('GET', '/api/v1/docs/init.js');
     expect(init.status).toBe(200);
     expect(await init.text()).toContain("url: '/api/v1/openapi.json'");

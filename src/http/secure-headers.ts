@@ -51,6 +51,8 @@ function pick(c: Context) {
 
 export const securityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
+  // A WebSocket upgrade (101) carries its socket on the Response object: leave it exactly as it is.
+  if (c.res.status === 101) return;
   // Answers from fetch()/the cache have immutable headers: copy once before adding ours.
   try {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');

@@ -38,12 +38,15 @@ export const docsRoutes = [
     tag: 'System',
     summary: 'Docs UI files (Swagger UI), from the static assets',
     request: { params: z.object({ file: z.string().describe(`One of ${UI_FILES.join(', ')}`) }) },
-    responses: { 200: { description: 'The file' } },
+    responses: { 200: { description: 'The file' }, 304: { description: 'Not modified (If-None-Match)' } },
     errors: ['not_found'],
     handler: async (c, { params }) => {
       const assets = c.env.ASSETS;
       if (!(UI_FILES as readonly string[]).includes(params.file) || !assets) throw new AppError('not_found', 'No such docs file.');
-      const res = await assets.fetch(new URL(`${DOCS_UI_BASE}${params.file}`, c.req.url));
+      // Only the revalidation header is passed on: the asset server answers 304 to a matching If-None-Match.
+      const inm = c.req.header('If-None-Match');
+      const res = await assets.fetch(new URL(`${DOCS_UI_BASE}${params.file}`, c.req.url), inm ? { headers: { 'If-None-Match': inm } } : undefined);
+      if (res.status === 304) return new Response(null, { status: 304, headers: res.headers });
       if (!res.ok) throw new AppError('not_found', 'No such docs file.');
       // A fresh Response: the asset's headers are immutable, and the secure-headers middleware adds its own.
       return new Response(res.body, { status: 200, headers: res.headers });
