@@ -1,5 +1,7 @@
 /** Retention (issue 11 item 6): expired refresh tokens and expired or used reset tokens are pruned; live ones stay. */
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
+import worker from '../src/index';
 import { describe, expect, it } from 'vitest';
 import { passwordResetTokens, refreshTokens } from '../src/db/schema';
 import { pruneExpiredTokens } from '../src/users/token-retention';
@@ -27,5 +29,14 @@ describe('pruneExpiredTokens', () => {
     expect(refresh.every((r) => r.expiresAt > new Date().toISOString())).toBe(true);
     // The live login still rotates.
     expect((await api('POST', '/api/v1/token/refresh/', { body: { refresh: login.refresh } })).status).toBe(200);
+  });
+
+  it('runs from the cron handler', async () => {
+    const user = await makeUser();
+    await db().insert(refreshTokens).values({ userId: user.id, tokenHash: `h-${user.id}-cron`, familyId: `f-${user.id}`, expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ scheduledTime: new Date(), cron: '*/5 * * * *' }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await db().select().from(refreshTokens).where(eq(refreshTokens.tokenHash, `h-${user.id}-cron`))).toEqual([]);
   });
 });
