@@ -2,6 +2,8 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 import { defineConfig } from 'vitest/config';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error a plain .mjs script without types
+import { copyDocsAssets } from './scripts/docs-assets.mjs';
 
 /** A port that is free right now (other test suites run on this machine at the same time: never a fixed one). */
 function freePort(): Promise<number> {
@@ -19,6 +21,8 @@ function freePort(): Promise<number> {
 // The migrations in drizzle/ are applied to each test file's fresh database by test/setup.ts. Stripe and the
 // email provider are a local fake (test/fake-provider.mjs) started by test/global-setup.ts on a free port.
 export default defineConfig(async () => {
+  // The docs UI is a static asset copied from node_modules (wrangler's [build] step does the same for dev/deploy).
+  copyDocsAssets();
   const migrations = await readD1Migrations(fileURLToPath(new URL('./drizzle', import.meta.url)));
   process.env.FAKE_PROVIDER_PORT ??= String(await freePort());
   const fake = `http://127.0.0.1:${process.env.FAKE_PROVIDER_PORT}`;
@@ -28,6 +32,12 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // The suite signs up many users from one address ('local') in one file: the sign-up and password-route
+          // limits are raised here; test/abuse-limits.test.ts proves both 429s against these values.
+          ratelimits: {
+            REGISTER_RL: { namespace_id: '1101', simple: { limit: 60, period: 60 } },
+            PASSWORD_CHANGE_RL: { namespace_id: '1102', simple: { limit: 60, period: 60 } },
+          },
           bindings: {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: 'test-secret-0123456789-0123456789-abcdef',
@@ -49,6 +59,9 @@ export default defineConfig(async () => {
             EMAIL_API_KEY: 're_test_fake',
             EMAIL_FROM: 'Edge Shop <no-reply@shop.example>',
             EMAIL_RETRY_DELAY_SECONDS: '1',
+            // test/fuzz.test.ts: requests per operation and seed (`npm run fuzz -- --runs N --seed S` sets them).
+            FUZZ_RUNS: process.env.FUZZ_RUNS ?? '',
+            FUZZ_SEED: process.env.FUZZ_SEED ?? '',
           },
         },
       }),

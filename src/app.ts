@@ -11,6 +11,8 @@ import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
 import { allowFor, hasEmptySegment, optionsAllow } from './http/method-not-allowed';
+import { securityHeaders } from './http/secure-headers';
+import { abuseLimits } from './http/abuse-limits';
 import { onError, problemResponse } from './http/problem';
 import { PRIVATE_NO_STORE, registerRoutes } from './http/route';
 import { requireAdmin } from './http/auth';
@@ -36,7 +38,7 @@ function corsFor(config: Config): MiddlewareHandler {
     mw = cors({
       origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
       exposeHeaders: ['X-Request-Id', 'ETag', 'Idempotent-Replayed', 'Retry-After', 'Allow', 'Server-Timing'],
       maxAge: 86400,
     });
@@ -50,6 +52,7 @@ export function buildApp() {
   const app = new Hono<AppEnv>({ strict: false });
 
   app.use('*', requestContext);
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     const config = loadConfig(c.env);
     c.set('config', config);
@@ -62,6 +65,7 @@ export function buildApp() {
   // JSON bodies are capped at 1 MiB; image uploads get their own 5 MiB limit on their route.
   app.use('*', (c, next) => (UPLOAD_PATH_RE.test(c.req.path) || CONSOLE_UPLOAD_PATH_RE.test(c.req.path) ? next() : jsonLimit(c, next)));
 
+  app.use('*', abuseLimits);
   registerRoutes(app, routeTable);
   // The admin console (HTML pages at /admin), outside the JSON API and its route table.
   registerConsole(app);

@@ -43,6 +43,7 @@ const ConfigSchema = z.object({
   LOGIN_MAX_FAILURES: intVar(5),
   LOGIN_LOCK_SECONDS: intVar(300),
   LOGIN_MAX_DELAY_MS: intVar(2000, 0),
+  MAX_OPEN_COD_ORDERS: intVar(10),
   PUBLIC_BASE_URL: z.url().optional(),
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -64,6 +65,8 @@ export interface Config {
   catalogCache: boolean;
   logLevel: 'debug' | 'info' | 'error' | 'silent';
   login: { maxFailures: number; lockSeconds: number; maxDelayMs: number };
+  /** Open unpaid `cod` orders one customer may hold (MAX_OPEN_COD_ORDERS). */
+  maxOpenCodOrders: number;
   publicBaseUrl?: string;
   /** Card payments: on only when both Stripe secrets are set. */
   stripe?: { secretKey: string; webhookSecret: string; api?: StripeApiBase };
@@ -120,6 +123,7 @@ export function loadConfig(env: Env): Config {
     catalogCache: v.CATALOG_CACHE === 'on',
     logLevel: v.LOG_LEVEL,
     login: { maxFailures: v.LOGIN_MAX_FAILURES, lockSeconds: v.LOGIN_LOCK_SECONDS, maxDelayMs: v.LOGIN_MAX_DELAY_MS },
+    maxOpenCodOrders: v.MAX_OPEN_COD_ORDERS,
     publicBaseUrl: v.PUBLIC_BASE_URL,
     // Payments are enabled only when both Stripe secrets are present; otherwise `card` is refused.
     stripe:

@@ -25,6 +25,14 @@ export interface Env {
   EMAIL?: SendEmail;
   /** Conversation messages per user (wrangler.toml [[ratelimits]]). */
   MESSAGE_RL?: RateLimit;
+  /** Abuse limits (src/http/abuse-limits.ts): sign-ups and password changes per address, failed password changes and review writes per user, searches per address. */
+  REGISTER_RL?: RateLimit;
+  PASSWORD_CHANGE_RL?: RateLimit;
+  PASSWORD_FAIL_RL?: RateLimit;
+  REVIEW_RL?: RateLimit;
+  SEARCH_RL?: RateLimit;
+  /** Static assets (static/): the docs UI files. Optional so unit tests can build an env without it. */
+  ASSETS?: Fetcher;
   // vars
   APP_NAME?: string;
   JWT_ISSUER?: string;
@@ -37,6 +45,7 @@ export interface Env {
   LOGIN_MAX_FAILURES?: string;
   LOGIN_LOCK_SECONDS?: string;
   LOGIN_MAX_DELAY_MS?: string;
+  MAX_OPEN_COD_ORDERS?: string;
   PUBLIC_BASE_URL?: string;
   STRIPE_API_BASE?: string;
   CHECKOUT_SUCCESS_URL?: string;

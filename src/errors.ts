@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   insufficient_stock: { status: 409, title: 'Insufficient stock' },
   cart_empty: { status: 409, title: 'Cart is empty' },
   invalid_status_transition: { status: 409, title: 'Invalid status transition' },
+  too_many_open_orders: { status: 409, title: 'Too many open orders' },
+  precondition_failed: { status: 412, title: 'Precondition failed' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'Idempotency key reused' },

@@ -17,6 +17,7 @@ import { notificationsRoutes } from './realtime/notifications.routes';
 import { adminUsersRoutes } from './admin/admin-users.routes';
 import { conversationsRoutes } from './conversations/conversations.routes';
 import { reviewsRoutes } from './reviews/reviews.routes';
+import { docsRoutes } from './system/docs.routes';
 import { systemRoutes } from './system/system.routes';
 import { passwordResetRoutes } from './users/password-reset.routes';
 import { usersRoutes } from './users/users.routes';
@@ -24,6 +25,7 @@ import { usersRoutes } from './users/users.routes';
 export const routeTable: readonly AnyRoute[] = [
   // The OpenAPI route describes the whole table, itself included: it reads the table when asked.
   ...systemRoutes(() => routeTable),
+  ...docsRoutes,
   ...usersRoutes,
   ...passwordResetRoutes,
   ...catalogRoutes,

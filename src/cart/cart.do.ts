@@ -42,6 +42,8 @@ export interface CheckoutRequest {
   body: CheckoutBody;
   idempotency?: { key: string; fingerprint: string };
   requestId: string;
+  /** MAX_OPEN_COD_ORDERS from the configuration. */
+  maxOpenCodOrders?: number;
 }
 export type CheckoutResult =
   | { ok: true; replayed: false; order: OrderRecord; dbCalls: number }
@@ -184,7 +186,7 @@ export class CartDO extends DurableObject<Env> {
     if (!lines.length) return fail('cart_empty', 'The cart is empty.', 0);
 
     const { db, counter } = this.db();
-    const outcome = await placeOrder(db, { userId: req.userId, lines, body: req.body, idempotency: idem });
+    const outcome = await placeOrder(db, { userId: req.userId, lines, body: req.body, idempotency: idem, maxOpenCodOrders: req.maxOpenCodOrders });
     const expires = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
     switch (outcome.kind) {
       case 'placed':
@@ -201,6 +203,8 @@ export class CartDO extends DurableObject<Env> {
         return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', counter.count);
       case 'account_gone':
         return fail('not_authenticated', 'This account no longer exists.', counter.count);
+      case 'too_many_open':
+        return fail('too_many_open_orders', `You already have ${outcome.max} open cash-on-delivery orders; wait until one is confirmed or cancel one.`, counter.count);
       case 'busy':
         return fail('service_unavailable', 'Stock is changing too fast to place this order; please retry.', counter.count);
     }

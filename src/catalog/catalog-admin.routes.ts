@@ -13,6 +13,7 @@ import { deleteImageObjects } from '../media/images.service';
 import { IdParam, ProductBody, ProductPatchBody, productInput } from './catalog-admin.schemas';
 import { createProduct, deleteOrArchiveProduct, updateProduct } from './catalog-admin.service';
 import { bumpCatalogVersion } from './catalog-version';
+import { IfMatchHeaders, parseIfMatch, productEtag } from './etag';
 import { ProductListQuery } from './catalog.schemas';
 import { listProducts } from './catalog.service';
 import { findProduct, ProductView, productView, type ProductRowView } from './products.queries';
@@ -24,6 +25,10 @@ const view = { description: 'The product', schema: ProductView };
 /** The product as answered, its image URLs on this request's origin. */
 const productViewFor = (c: Context<AppEnv>, row: ProductRowView) => productView(row, new URL(c.req.url).origin);
 const KEEPS_SLUG = 'The slug is kept on rename so links stay valid.';
+const IF_MATCH = ' Honours `If-Match` (the `ETag` of a read): 412 `precondition_failed` when the product changed since (an admin write, or a checkout or cancellation that moved its stock).';
+/** The product with its ETag, so the next write can be conditional. */
+const answer = (c: Context<AppEnv>, row: ProductRowView) => c.json(productViewFor(c, row), 200, { ETag: productEtag(row) });
+const ifMatch = (c: Context<AppEnv>) => parseIfMatch(c.req.header('If-Match'));
 
 export const adminProductsRoutes = [
   defineRoute({
@@ -58,38 +63,41 @@ export const adminProductsRoutes = [
   defineRoute({
     ...admin, method: 'get', path: `${ONE}/`, summary: 'Read a product (inactive included)',
     request: { params: IdParam },
+    description: 'Answers an `ETag` for conditional writes (`If-Match`).',
     responses: { 200: view },
     errors: ['not_found'],
     handler: async (c, { params }) => {
       const row = await findProduct(c.get('db'), params.id);
       if (!row) throw notFound('Product');
-      return c.json(productViewFor(c, row));
+      return answer(c, row);
     },
   }),
 
   defineRoute({
     ...admin, method: 'put', path: `${ONE}/`, summary: 'Replace a product (absent description/category/is_active return to defaults; absent SKU is kept)',
-    description: KEEPS_SLUG,
-    request: { params: IdParam, body: ProductBody },
+    description: KEEPS_SLUG + IF_MATCH,
+    request: { params: IdParam, body: ProductBody, headers: IfMatchHeaders },
     responses: { 200: view },
-    errors: ['not_found', 'conflict', 'malformed_json'],
+    errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed'],
     handler: async (c, { params, body }) => {
-      const row = await updateProduct(c.get('db'), params.id, productInput(body), 'put');
+      const row = await updateProduct(c.get('db'), params.id, productInput(body), 'put', ifMatch(c));
       await bumpCatalogVersion(c.env);
-      return c.json(productViewFor(c, row));
+      return answer(c, row);
     },
   }),
 
   defineRoute({
     ...admin, method: 'patch', path: `${ONE}/`, summary: 'Change some fields of a product',
-    description: KEEPS_SLUG,
-    request: { params: IdParam, body: ProductPatchBody },
+    description:
+      KEEPS_SLUG + ' `stock` sets the stock (it overwrites checkouts made since your read unless you send `If-Match`); ' +
+      '`stock_adjustment` adds a signed delta to the current stock atomically (409 `insufficient_stock` below 0).' + IF_MATCH,
+    request: { params: IdParam, body: ProductPatchBody, headers: IfMatchHeaders },
     responses: { 200: view },
-    errors: ['not_found', 'conflict', 'malformed_json'],
+    errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed', 'insufficient_stock'],
     handler: async (c, { params, body }) => {
-      const row = await updateProduct(c.get('db'), params.id, productInput(body), 'patch');
+      const row = await updateProduct(c.get('db'), params.id, productInput(body), 'patch', ifMatch(c));
       await bumpCatalogVersion(c.env);
-      return c.json(productViewFor(c, row));
+      return answer(c, row);
     },
   }),
 
@@ -97,14 +105,14 @@ export const adminProductsRoutes = [
     ...admin, method: 'delete', path: `${ONE}/`, summary: 'Delete a product, or archive it when it appears in orders',
     description:
       'A product that appears in any order is archived instead of deleted: `is_active` becomes false, the answer is 200 with the ' +
-      'product, and order items keep their snapshots. Otherwise the product and its images (rows and stored files) are deleted: 204.',
-    request: { params: IdParam },
+      'product, and order items keep their snapshots. Otherwise the product and its images (rows and stored files) are deleted: 204.' + IF_MATCH,
+    request: { params: IdParam, headers: IfMatchHeaders },
     responses: { 200: { description: 'Archived (the product appears in orders)', schema: ProductView }, 204: { description: 'Deleted' } },
-    errors: ['not_found'],
+    errors: ['not_found', 'precondition_failed'],
     handler: async (c, { params }) => {
-      const outcome = await deleteOrArchiveProduct(c.get('db'), params.id);
+      const outcome = await deleteOrArchiveProduct(c.get('db'), params.id, ifMatch(c));
       await bumpCatalogVersion(c.env);
-      if ('archived' in outcome) return c.json(productViewFor(c, outcome.archived));
+      if ('archived' in outcome) return answer(c, outcome.archived);
       // The rows are gone already; the files go last (an orphaned file is unreachable, a dangling row would not be).
       await deleteImageObjects(c.env.IMAGES, outcome.deletedImageKeys, (err) => logError(c, 'r2_delete_failed', err));
       return c.body(null, 204);

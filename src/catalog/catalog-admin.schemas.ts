@@ -48,6 +48,7 @@ export interface CategoryRowView {
   slug: string;
   description: string;
   productCount: number;
+  version: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -104,7 +105,21 @@ export const ProductBody = z.object({
   category_id: categoryId.optional(),
   is_active: z.boolean(typed('must be true or false')).optional(),
 });
-export const ProductPatchBody = ProductBody.partial();
+/**
+ * PATCH also takes `stock_adjustment`, a signed delta the database applies to the current stock (so checkouts
+ * made since the admin's read are kept), instead of an absolute `stock`; not both.
+ */
+export const ProductPatchBody = ProductBody.partial()
+  .extend({
+    stock_adjustment: z
+      .number(typed('must be an integer'))
+      .int('must be an integer')
+      .min(-1_000_000_000, 'must be at least -1000000000')
+      .max(1_000_000_000, 'must be at most 1000000000')
+      .optional()
+      .describe('Signed change applied atomically as stock = stock + delta; 409 insufficient_stock if the result would be below 0'),
+  })
+  .refine((b) => b.stock === undefined || b.stock_adjustment === undefined, { message: 'give either stock or stock_adjustment, not both', path: ['stock_adjustment'] });
 
 /** A validated product body in the service's terms (cents, camelCase); absent fields stay undefined. */
 export interface ProductInput {
@@ -113,17 +128,21 @@ export interface ProductInput {
   description?: string;
   priceCents?: number;
   stock?: number;
+  /** PATCH only: a signed delta applied to the current stock. */
+  stockAdjustment?: number;
   categoryId?: number | null;
   isActive?: boolean;
 }
 
 export function productInput(body: z.output<typeof ProductPatchBody>): ProductInput {
+  const adjustment = 'stock_adjustment' in body ? body.stock_adjustment : undefined;
   return {
     name: body.name,
     sku: body.sku,
     description: body.description,
     priceCents: body.price,
     stock: body.stock,
+    ...(adjustment !== undefined ? { stockAdjustment: adjustment } : {}),
     categoryId: body.category_id,
     isActive: body.is_active,
   };

@@ -12,6 +12,7 @@ import { AppError, notFound } from '../errors';
 import { slugify, slugSuffix } from '../lib/slug';
 import type { ProductInput } from './catalog-admin.schemas';
 import { isForeignKeyViolation, uniqueViolation } from './constraint-errors';
+import { preconditionFailed, productMatches, type IfMatch } from './etag';
 import { findProduct, selectProductsInBatch, type ProductRowView } from './products.queries';
 
 type ProductInsert = typeof products.$inferInsert;
@@ -103,12 +104,21 @@ export async function createProduct(db: Db, input: ProductInput & { name: string
  * description, no category, active), except the SKU, an identifier, which is kept. PATCH changes only the
  * fields given. The slug is kept on rename so links stay valid.
  */
-export async function updateProduct(db: Db, id: number, input: ProductInput, mode: 'put' | 'patch'): Promise<ProductRowView> {
-  const set: Partial<ProductInsert> = {};
+export async function updateProduct(
+  db: Db,
+  id: number,
+  input: ProductInput & { stockAdjustment?: number },
+  mode: 'put' | 'patch',
+  ifMatch?: IfMatch,
+): Promise<ProductRowView> {
+  const set: Partial<Record<keyof ProductInsert, unknown>> = {};
   if (input.name !== undefined) set.name = input.name;
   if (input.sku !== undefined) set.sku = input.sku;
   if (input.priceCents !== undefined) set.priceCents = input.priceCents;
   if (input.stock !== undefined) set.stock = input.stock;
+  // A delta applied by the database to whatever stock is there now: checkouts made since the admin's read are
+  // kept, and the CHECK (stock >= 0) refuses a decrement below zero (409 insufficient_stock).
+  if (input.stockAdjustment !== undefined) set.stock = sql`${products.stock} + ${input.stockAdjustment}`;
   if (mode === 'put') {
     set.description = input.description ?? '';
     set.categoryId = input.categoryId ?? null;
@@ -118,19 +128,31 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, mod
     if (input.categoryId !== undefined) set.categoryId = input.categoryId;
     if (input.isActive !== undefined) set.isActive = input.isActive;
   }
+  const matches = productMatches(ifMatch);
   if (Object.keys(set).length === 0) {
-    const row = await findProduct(db, id);
-    if (!row) throw notFound('Product');
+    const [row] = await selectProductsInBatch(db).where(and(eq(products.id, id), matches));
+    if (!row) throw (await findProduct(db, id)) ? preconditionFailed('product') : notFound('Product');
     return row;
   }
-  await preflight(db, { categoryId: set.categoryId, sku: set.sku, exceptId: id });
+  await preflight(db, { categoryId: set.categoryId as number | null | undefined, sku: set.sku as string | undefined, exceptId: id });
   set.updatedAt = new Date().toISOString();
+  set.version = sql`${products.version} + 1`;
   try {
-    const [, rows] = await db.batch([db.update(products).set(set).where(eq(products.id, id)), selectProductsInBatch(db).where(eq(products.id, id))]);
+    const [updated, rows] = await db.batch([
+      db.update(products).set(set as Partial<ProductInsert>).where(and(eq(products.id, id), matches)).returning({ id: products.id }),
+      selectProductsInBatch(db).where(eq(products.id, id)),
+    ]);
     if (!rows[0]) throw notFound('Product');
+    if (!updated.length) throw preconditionFailed('product');
     return rows[0];
   } catch (e) {
     if (e instanceof AppError) throw e;
+    if (input.stockAdjustment !== undefined && /CHECK constraint failed: stock_nonneg/.test(`${(e as Error).message} ${((e as Error).cause as Error | undefined)?.message ?? ''}`)) {
+      const available = (await findProduct(db, id))?.stock ?? 0;
+      throw new AppError('insufficient_stock', 'The adjustment would take the stock below zero; nothing was changed.', {
+        errors: [{ field: 'stock_adjustment', message: `the stock is ${available}; it cannot go below 0`, available }],
+      });
+    }
     if (uniqueViolation(e) === 'products.sku') throw skuConflict();
     if (isForeignKeyViolation(e)) throw unknownCategory();
     throw e;
@@ -145,16 +167,25 @@ export type DeleteOutcome = { archived: ProductRowView } | { deletedImageKeys: s
  * the same EXISTS, so an order placed concurrently can never lose its product. Returns the archived product,
  * or the R2 keys of the deleted images for the caller to remove.
  */
-export async function deleteOrArchiveProduct(db: Db, id: number): Promise<DeleteOutcome> {
+export async function deleteOrArchiveProduct(db: Db, id: number, ifMatch?: IfMatch): Promise<DeleteOutcome> {
   const ordered = sql`EXISTS (SELECT 1 FROM ${orderItems} WHERE ${orderItems.productId} = ${id})`;
-  const [images, , deleted, , rows] = await db.batch([
-    db.select({ key: productImages.key }).from(productImages).where(and(eq(productImages.productId, id), not(ordered))),
-    db.delete(productImages).where(and(eq(productImages.productId, id), not(ordered))),
-    db.delete(products).where(and(eq(products.id, id), not(ordered))).returning({ id: products.id }),
-    db.update(products).set({ isActive: false, updatedAt: new Date().toISOString() }).where(and(eq(products.id, id), ordered)),
+  // With If-Match, every statement also requires the product to still carry one of the tags (evaluated before
+  // the batch changes anything: the image statements run first and the product row is untouched until then).
+  const matches = productMatches(ifMatch);
+  const current = matches ? sql`EXISTS (SELECT 1 FROM ${products} WHERE ${products.id} = ${id} AND ${matches})` : undefined;
+  const [images, , deleted, archived, rows] = await db.batch([
+    db.select({ key: productImages.key }).from(productImages).where(and(eq(productImages.productId, id), not(ordered), current)),
+    db.delete(productImages).where(and(eq(productImages.productId, id), not(ordered), current)),
+    db.delete(products).where(and(eq(products.id, id), not(ordered), matches)).returning({ id: products.id }),
+    db
+      .update(products)
+      .set({ isActive: false, updatedAt: new Date().toISOString(), version: sql`${products.version} + 1` })
+      .where(and(eq(products.id, id), ordered, matches))
+      .returning({ id: products.id }),
     selectProductsInBatch(db).where(eq(products.id, id)),
   ]);
   if (deleted.length > 0) return { deletedImageKeys: images.map((i) => i.key) };
   if (!rows[0]) throw notFound('Product');
+  if (!archived.length) throw preconditionFailed('product');
   return { archived: rows[0] };
 }

@@ -1,8 +1,11 @@
 /** Admin category routes (API.md "Admin"): list, create, read, replace, patch, delete. */
+import type { Context } from 'hono';
+import type { AppEnv } from '../env';
 import { PageQuery, pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
-import { AdminCategoryView, adminCategoryView, CategoryBody, CategoryPatchBody, IdParam } from './catalog-admin.schemas';
+import { AdminCategoryView, adminCategoryView, CategoryBody, CategoryPatchBody, IdParam, type CategoryRowView } from './catalog-admin.schemas';
 import { bumpCatalogVersion } from './catalog-version';
+import { categoryEtag, IfMatchHeaders, parseIfMatch } from './etag';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './categories-admin.service';
 
 const BASE = '/api/v1/admin/categories';
@@ -11,6 +14,11 @@ const admin = { auth: 'admin' as const, tag: 'Admin: catalog' };
 const view = { description: 'The category', schema: AdminCategoryView };
 
 // Every catalog write bumps the version before answering, so no later public read is served from older cache.
+const IF_MATCH = ' Honours `If-Match` (the `ETag` of a read): 412 `precondition_failed` when the category changed since.';
+/** The category with its ETag, so the next write can be conditional. */
+const answer = (c: Context<AppEnv>, row: CategoryRowView) => c.json(adminCategoryView(row), 200, { ETag: categoryEtag(row) });
+const ifMatch = (c: Context<AppEnv>) => parseIfMatch(c.req.header('If-Match'));
+
 export const adminCategoriesRoutes = [
   defineRoute({
     ...admin, method: 'get', path: `${BASE}/`, summary: 'List categories (by name)',
@@ -39,42 +47,45 @@ export const adminCategoriesRoutes = [
     ...admin, method: 'get', path: `${ONE}/`, summary: 'Read a category',
     request: { params: IdParam },
     responses: { 200: view },
+    description: 'Answers an `ETag` for conditional writes (`If-Match`).',
     errors: ['not_found'],
-    handler: async (c, { params }) => c.json(adminCategoryView(await getCategory(c.get('db'), params.id))),
+    handler: async (c, { params }) => answer(c, await getCategory(c.get('db'), params.id)),
   }),
 
   defineRoute({
     ...admin, method: 'put', path: `${ONE}/`, summary: 'Replace a category (absent slug: derived from the name again; absent description: empty)',
-    request: { params: IdParam, body: CategoryBody },
+    description: IF_MATCH,
+    request: { params: IdParam, body: CategoryBody, headers: IfMatchHeaders },
     responses: { 200: view },
-    errors: ['not_found', 'conflict', 'malformed_json'],
+    errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed'],
     handler: async (c, { params, body }) => {
-      const row = await updateCategory(c.get('db'), params.id, body, 'put');
+      const row = await updateCategory(c.get('db'), params.id, body, 'put', ifMatch(c));
       await bumpCatalogVersion(c.env);
-      return c.json(adminCategoryView(row));
+      return answer(c, row);
     },
   }),
 
   defineRoute({
     ...admin, method: 'patch', path: `${ONE}/`, summary: 'Change some fields of a category (the slug is kept on rename unless given)',
-    request: { params: IdParam, body: CategoryPatchBody },
+    description: IF_MATCH,
+    request: { params: IdParam, body: CategoryPatchBody, headers: IfMatchHeaders },
     responses: { 200: view },
-    errors: ['not_found', 'conflict', 'malformed_json'],
+    errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed'],
     handler: async (c, { params, body }) => {
-      const row = await updateCategory(c.get('db'), params.id, body, 'patch');
+      const row = await updateCategory(c.get('db'), params.id, body, 'patch', ifMatch(c));
       await bumpCatalogVersion(c.env);
-      return c.json(adminCategoryView(row));
+      return answer(c, row);
     },
   }),
 
   defineRoute({
     ...admin, method: 'delete', path: `${ONE}/`, summary: 'Delete a category',
-    description: 'Its products keep existing, with `category: null`.',
-    request: { params: IdParam },
+    description: 'Its products keep existing, with `category: null`.' + IF_MATCH,
+    request: { params: IdParam, headers: IfMatchHeaders },
     responses: { 204: { description: 'Deleted' } },
-    errors: ['not_found'],
+    errors: ['not_found', 'precondition_failed'],
     handler: async (c, { params }) => {
-      await deleteCategory(c.get('db'), params.id);
+      await deleteCategory(c.get('db'), params.id, ifMatch(c));
       await bumpCatalogVersion(c.env);
       return c.body(null, 204);
     },

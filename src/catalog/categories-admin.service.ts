@@ -13,6 +13,7 @@ import { nowIso } from '../lib/crypto';
 import { slugify, slugSuffix } from '../lib/slug';
 import type { CategoryBody, CategoryRowView } from './catalog-admin.schemas';
 import { uniqueViolation } from './constraint-errors';
+import { categoryMatches, preconditionFailed, type IfMatch } from './etag';
 
 const categoryColumns = {
   id: categories.id,
@@ -22,6 +23,7 @@ const categoryColumns = {
   // Backed by products_category_idx; counts inactive products too, since admins see those. Written with
   // explicit qualifiers: Drizzle leaves columns unqualified in single-table selects, which a subquery would misread.
   productCount: sql<number>`(SELECT count(*) FROM "products" AS p WHERE p."category_id" = "categories"."id")`.mapWith(Number),
+  version: categories.version,
   createdAt: categories.createdAt,
   updatedAt: categories.updatedAt,
 };
@@ -74,27 +76,27 @@ export async function getCategory(db: Db, id: number): Promise<CategoryRowView> 
 
 export async function createCategory(db: Db, input: CategoryBody & { name: string }): Promise<CategoryRowView> {
   const slug = input.slug ?? slugFor(input.name);
-  let rows: { id: number; name: string; slug: string; description: string; created_at: string; updated_at: string }[];
+  let rows: { id: number; name: string; slug: string; description: string; version: number; created_at: string; updated_at: string }[];
   try {
     // INSERT … SELECT … WHERE: the case-insensitive name check and the insert are one statement, so two
     // concurrent creates of "Shoes" and "SHOES" cannot both pass it.
     rows = await db.all(sql`INSERT INTO "categories" ("name", "slug", "description")
       SELECT ${input.name}, ${slug}, ${input.description ?? ''} WHERE ${nameFree(input.name)}
-      RETURNING "id", "name", "slug", "description", "created_at", "updated_at"`);
+      RETURNING "id", "name", "slug", "description", "version", "created_at", "updated_at"`);
   } catch (e) {
     conflictOr(e, input.slug === undefined);
   }
   const row = rows[0];
   if (!row) throw nameConflict();
-  return { id: row.id, name: row.name, slug: row.slug, description: row.description, productCount: 0, createdAt: row.created_at, updatedAt: row.updated_at };
+  return { id: row.id, name: row.name, slug: row.slug, description: row.description, productCount: 0, version: row.version, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 /**
  * PUT replaces the category: an absent slug is derived from the name again and an absent description becomes
  * ''. PATCH changes only the fields given; renaming keeps the slug (URLs stay stable) unless a slug is given.
  */
-export async function updateCategory(db: Db, id: number, input: CategoryBody, mode: 'put' | 'patch'): Promise<CategoryRowView> {
-  const set: Partial<typeof categories.$inferInsert> = {};
+export async function updateCategory(db: Db, id: number, input: CategoryBody, mode: 'put' | 'patch', ifMatch?: IfMatch): Promise<CategoryRowView> {
+  const set: Partial<Record<keyof typeof categories.$inferInsert, unknown>> = {};
   if (mode === 'put') {
     set.name = input.name;
     set.slug = input.slug ?? slugFor(input.name!);
@@ -104,21 +106,29 @@ export async function updateCategory(db: Db, id: number, input: CategoryBody, mo
     if (input.slug !== undefined) set.slug = input.slug;
     if (input.description !== undefined) set.description = input.description;
   }
-  if (Object.keys(set).length === 0) return getCategory(db, id);
+  const matches = categoryMatches(ifMatch);
+  if (Object.keys(set).length === 0) {
+    const row = await getCategory(db, id);
+    if (matches && !(await selectCategories(db).where(and(eq(categories.id, id), matches))).length) throw preconditionFailed('category');
+    return row;
+  }
   set.updatedAt = nowIso();
+  set.version = sql`${categories.version} + 1`;
   try {
     // The update and the read of its result travel together: one round trip. A rename the case-insensitive
     // name check refuses updates nothing, while the row is still read.
-    const [updated, rows] = await db.batch([
+    const [updated, rows, matching] = await db.batch([
       db
         .update(categories)
-        .set(set)
-        .where(and(eq(categories.id, id), set.name !== undefined ? nameFree(set.name, id) : undefined))
+        .set(set as Partial<typeof categories.$inferInsert>)
+        .where(and(eq(categories.id, id), set.name !== undefined ? nameFree(set.name as string, id) : undefined, matches))
         .returning({ id: categories.id }),
       selectCategories(db).where(eq(categories.id, id)),
+      // Tells a stale If-Match (412) from a name clash (409) when nothing was updated.
+      selectCategories(db).where(and(eq(categories.id, id), matches)),
     ]);
     if (!rows[0]) throw notFound('Category');
-    if (!updated.length) throw nameConflict();
+    if (!updated.length) throw matches && !matching.length ? preconditionFailed('category') : nameConflict();
     return rows[0];
   } catch (e) {
     if (e instanceof AppError) throw e;
@@ -131,10 +141,16 @@ export async function updateCategory(db: Db, id: number, input: CategoryBody, mo
  * enforces foreign keys; the explicit UPDATE in the same batch makes it hold regardless (and bumps the
  * products' updated_at, since their JSON changes).
  */
-export async function deleteCategory(db: Db, id: number): Promise<void> {
-  const [, deleted] = await db.batch([
-    db.update(products).set({ categoryId: null, updatedAt: nowIso() }).where(eq(products.categoryId, id)),
-    db.delete(categories).where(eq(categories.id, id)).returning({ id: categories.id }),
+export async function deleteCategory(db: Db, id: number, ifMatch?: IfMatch): Promise<void> {
+  const matches = categoryMatches(ifMatch);
+  const current = matches ? sql`EXISTS (SELECT 1 FROM ${categories} WHERE ${categories.id} = ${id} AND ${matches})` : undefined;
+  const [, deleted, exists] = await db.batch([
+    db
+      .update(products)
+      .set({ categoryId: null, updatedAt: nowIso(), version: sql`${products.version} + 1` })
+      .where(and(eq(products.categoryId, id), current)),
+    db.delete(categories).where(and(eq(categories.id, id), matches)).returning({ id: categories.id }),
+    db.select({ id: categories.id }).from(categories).where(eq(categories.id, id)),
   ]);
-  if (deleted.length === 0) throw notFound('Category');
+  if (deleted.length === 0) throw exists.length ? preconditionFailed('category') : notFound('Category');
 }

@@ -19,6 +19,7 @@ export const productColumns = {
   priceCents: products.priceCents,
   currency: products.currency,
   stock: products.stock,
+  version: products.version,
   isActive: products.isActive,
   ratingCount: products.ratingCount,
   ratingAvg: products.ratingAvg,

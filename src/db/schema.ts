@@ -111,6 +111,8 @@ export const categories = sqliteTable(
     name: text('name').notNull(),
     slug: text('slug').notNull(),
     description: text('description').notNull().default(''),
+    // Bumped by every admin write: with the row it makes the ETag that If-Match is checked against.
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -134,6 +136,8 @@ export const products = sqliteTable(
     ratingCount: integer('rating_count').notNull().default(0),
     ratingSum: integer('rating_sum').notNull().default(0),
     ratingAvg: real('rating_avg').notNull().default(0),
+    // Bumped by every admin write; the ETag is version + stock, so checkouts and cancellations change it too.
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -40,6 +40,8 @@ export async function liveProduct(db: Db, id: number): Promise<LiveProduct | und
 /** The products of many lines in one query; deleted products are simply absent. */
 export async function liveProducts(db: Db, ids: readonly number[]): Promise<Map<number, LiveProduct>> {
   if (!ids.length) return new Map();
-  const rows = await db.select(liveProductColumns).from(products).where(inArray(products.id, [...ids]));
-  return new Map(rows.map((r) => [r.id, r]));
+  return new Map((await liveProductsQuery(db, ids)).map((r) => [r.id, r]));
 }
+
+/** The query of `liveProducts`, for callers that batch it with another read (checkout). */
+export const liveProductsQuery = (db: Db, ids: readonly number[]) => db.select(liveProductColumns).from(products).where(inArray(products.id, [...ids]));

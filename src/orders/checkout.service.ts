@@ -5,10 +5,10 @@
  * fail when any line is short at commit time — whatever the read saw — so stock can never be oversold.
  * Runs inside the user's cart Durable Object, which serializes checkouts of one cart.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { idempotencyRecords, orders, products } from '../db/schema';
-import { liveProducts } from '../lines/live-products';
+import { liveProductsQuery, type LiveProduct } from '../lines/live-products';
 import { cartTotals, lineSubtotal, shortLines, type ShortLine } from '../lines/line-math';
 import { nowIso } from '../lib/crypto';
 import { writeBatch, type Statement } from './d1-batch';
@@ -27,6 +27,8 @@ export interface PlaceOrderInput {
   lines: readonly { productId: number; quantity: number }[];
   body: CheckoutBody;
   idempotency?: { key: string; fingerprint: string };
+  /** Open (pending, unpaid) cash-on-delivery orders a customer may hold; a `cod` checkout beyond it is refused. */
+  maxOpenCodOrders?: number;
 }
 
 export type PlaceOrderOutcome =
@@ -35,6 +37,8 @@ export type PlaceOrderOutcome =
   /** The key is already in D1 (the object forgot it): the same request answers that order. */
   | { kind: 'replay'; orderId: number }
   | { kind: 'key_reused' }
+  /** A `cod` checkout by a customer who already holds `maxOpenCodOrders` open unpaid cod orders. */
+  | { kind: 'too_many_open'; max: number }
   /** Stock kept changing under three attempts in a row. */
   | { kind: 'busy' }
   /** The buyer's account was deleted after their access token was issued (orders.user_id has no row). */
@@ -57,8 +61,10 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
   const ids = input.lines.map((l) => l.productId);
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    // Read 1: live prices and stock (the price snapshot is taken here, at checkout, not when the line was added).
-    const live = await liveProducts(db, ids);
+    // Read 1: live prices and stock (the price snapshot is taken here, at checkout, not when the line was added),
+    // and for `cod` the buyer's open cod orders, in the same round trip.
+    const { live, openCod } = await readLive(db, ids, input);
+    if (openCod !== undefined && openCod >= input.maxOpenCodOrders!) return { kind: 'too_many_open', max: input.maxOpenCodOrders! };
     const short = shortLines(input.lines, (id) => live.get(id));
     if (short.length) return { kind: 'short', short };
 
@@ -121,6 +127,22 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
   }
   if (classifyBatchError(lastError) === 'stock') return { kind: 'busy' };
   throw lastError;
+}
+
+/**
+ * Unpaid `cod` orders hold stock until staff act on them, so one account could otherwise reserve a whole catalog.
+ * Counted here, before the batch: checkouts of one customer are serialized by their cart Durable Object, so no
+ * other checkout of theirs can slip in between this count and the batch.
+ */
+async function readLive(db: Db, ids: readonly number[], input: PlaceOrderInput): Promise<{ live: Map<number, LiveProduct>; openCod?: number }> {
+  const toMap = (rows: LiveProduct[]) => new Map(rows.map((r) => [r.id, r]));
+  if (input.body.payment_method !== 'cod' || input.maxOpenCodOrders === undefined) return { live: toMap(await liveProductsQuery(db, ids)) };
+  const open = db
+    .select({ n: count() })
+    .from(orders)
+    .where(and(eq(orders.userId, input.userId), eq(orders.status, 'pending'), eq(orders.paymentMethod, 'cod'), eq(orders.paymentStatus, 'unpaid')));
+  const [rows, [{ n }]] = await db.batch([liveProductsQuery(db, ids), open]);
+  return { live: toMap(rows), openCod: n };
 }
 
 /** The second idempotency guard: D1's unique (user_id, key) caught a key the object did not remember. */

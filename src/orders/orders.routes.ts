@@ -29,13 +29,13 @@ export const ordersRoutes = [
       'An `Idempotency-Key` is remembered for 24 h: the same body answers the same order with `Idempotent-Replayed: true`; another body is a 422. Shipping is free (`shipping_total` "0.00").',
     request: { body: CheckoutBody, headers: IdempotencyHeaders },
     responses: { 201: { description: 'The order (also for a replay)', schema: OrderView } },
-    errors: ['cart_empty', 'insufficient_stock', 'idempotency_key_reused', 'malformed_json', 'internal_error', 'service_unavailable'],
+    errors: ['cart_empty', 'insufficient_stock', 'too_many_open_orders', 'idempotency_key_reused', 'malformed_json', 'internal_error', 'service_unavailable'],
     handler: async (c, { body, headers }) => {
       assertPaymentMethodAvailable(body.payment_method, Boolean(c.get('config').stripe));
       const key = headers['Idempotency-Key'];
       const user = currentUser(c);
       const idempotency = key ? { key, fingerprint: await bodyFingerprint(body) } : undefined;
-      const r = unwrapRpcResult(c, await callerCart(c).checkout({ userId: user.id, body, idempotency, requestId: c.get('requestId') }));
+      const r = unwrapRpcResult(c, await callerCart(c).checkout({ userId: user.id, body, idempotency, requestId: c.get('requestId'), maxOpenCodOrders: c.get('config').maxOpenCodOrders }));
       const order = r.replayed ? await getOrder(c.get('db'), r.orderId, user.id) : r.order;
       const responseHeaders: Record<string, string> = { Location: orderUrl(c, order.id) };
       if (r.replayed) responseHeaders['Idempotent-Replayed'] = 'true';

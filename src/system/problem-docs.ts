@@ -5,6 +5,7 @@
  */
 import { ERROR_CODES } from '../errors';
 import { problemAnchor } from '../http/problem';
+import { escapeHtml } from './docs-page';
 
 interface ProblemDoc {
   /** What the code means. */
@@ -105,7 +106,6 @@ export const PROBLEM_DOCS: Record<string, ProblemDoc> = {
   },
 };
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 /** `code` spans for the backticked words of the texts above (escaped first, so nothing else is markup). */
 const inline = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 

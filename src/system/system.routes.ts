@@ -7,7 +7,6 @@ import { sql } from 'drizzle-orm';
 import * as z from 'zod';
 import { API_VERSION, openApiDocument } from '../http/openapi';
 import { defineRoute, type AnyRoute } from '../http/route';
-import { problemDocsHtml } from './problem-docs';
 
 const API = '/api/v1';
 
@@ -33,8 +32,6 @@ const LINKS: Record<string, string> = {
 const Root = z.object({ name: z.string(), version: z.string(), links: z.record(z.string(), z.url()) });
 const Health = z.object({ status: z.enum(['ok', 'error']), db: z.enum(['ok', 'error']) });
 
-/** APP_NAME is configuration, not code: it is escaped before it goes into the page. */
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** The system routes; `table` returns the complete route table the OpenAPI document describes. */
 export const systemRoutes = (table: () => readonly AnyRoute[]) => [
@@ -65,19 +62,5 @@ export const systemRoutes = (table: () => readonly AnyRoute[]) => [
     method: 'get', path: `${API}/openapi.json`, auth: 'public', tag: 'System', summary: 'OpenAPI 3.1 document',
     responses: { 200: { description: 'The document' } },
     handler: (c) => c.json(openApiDocument(c.get('config').appName, table())),
-  }),
-
-  defineRoute({
-    method: 'get', path: `${API}/docs`, auth: 'public', tag: 'System', summary: 'Interactive API documentation',
-    responses: { 200: { description: 'HTML page' } },
-    handler: (c) =>
-      c.html(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(c.get('config').appName)} — API docs</title></head>
-<body><script id="api-reference" data-url="${API}/openapi.json"></script>
-<script src="https://cdn.jsdelivr.net/npm/@scalar/api-reference"></script>
-<noscript>The interactive docs need JavaScript. The raw document is at <a href="${API}/openapi.json">${API}/openapi.json</a>.</noscript>
-${problemDocsHtml()}
-</body></html>`),
   }),
 ];

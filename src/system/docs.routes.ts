@@ -1,0 +1,57 @@
+/**
+ * The interactive API docs, served whole by this Worker: the page, a tiny start-up script, and the Swagger UI
+ * files from the Worker's static assets (copied from the lockfile-pinned `swagger-ui-dist` package by
+ * scripts/docs-assets.mjs). Nothing loads from another origin, so the page works offline and under a CSP of
+ * `'self'` only; the UI's JavaScript is an asset, never part of the Worker bundle.
+ */
+import * as z from 'zod';
+import { defineRoute } from '../http/route';
+import { AppError } from '../errors';
+import { docsPage, DOCS_INIT_SCRIPT, DOCS_UI_BASE } from './docs-page';
+import { problemDocsHtml } from './problem-docs';
+
+/** The files the page loads from the assets; anything else under /ui/ is not found. */
+const UI_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'] as const;
+
+export const docsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/docs/',
+    auth: 'public',
+    tag: 'System',
+    summary: 'Interactive API documentation',
+    responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
+    // The per-code reference that every problem `type` URL points at (#problem-<code>).
+    handler: (c) => c.html(docsPage(c.get('config').appName, [problemDocsHtml()])),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/docs/init.js',
+    auth: 'public',
+    tag: 'System',
+    summary: 'Start-up script of the docs page',
+    responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
+    handler: (c) => c.body(DOCS_INIT_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/docs/ui/:file',
+    auth: 'public',
+    tag: 'System',
+    summary: 'Docs UI files (Swagger UI), from the static assets',
+    request: { params: z.object({ file: z.string().describe(`One of ${UI_FILES.join(', ')}`) }) },
+    responses: { 200: { description: 'The file' }, 304: { description: 'Not modified (If-None-Match)' } },
+    errors: ['not_found'],
+    handler: async (c, { params }) => {
+      const assets = c.env.ASSETS;
+      if (!(UI_FILES as readonly string[]).includes(params.file) || !assets) throw new AppError('not_found', 'No such docs file.');
+      // Only the revalidation header is passed on: the asset server answers 304 to a matching If-None-Match.
+      const inm = c.req.header('If-None-Match');
+      const res = await assets.fetch(new URL(`${DOCS_UI_BASE}${params.file}`, c.req.url), inm ? { headers: { 'If-None-Match': inm } } : undefined);
+      if (res.status === 304) return new Response(null, { status: 304, headers: res.headers });
+      if (!res.ok) throw new AppError('not_found', 'No such docs file.');
+      // A fresh Response: the asset's headers are immutable, and the secure-headers middleware adds its own.
+      return new Response(res.body, { status: 200, headers: res.headers });
+    },
+  }),
+];
