@@ -7,7 +7,7 @@ export type Problem = {
   title: string;
   status: number;
   detail: string;
-  code: "validation_error" | "malformed_json" | "not_authenticated" | "invalid_credentials" | "token_invalid" | "permission_denied" | "not_found" | "method_not_allowed" | "conflict" | "insufficient_stock" | "cart_empty" | "invalid_status_transition" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "upgrade_required" | "rate_limited" | "internal_error" | "payment_error" | "service_unavailable";
+  code: "validation_error" | "malformed_json" | "not_authenticated" | "invalid_credentials" | "token_invalid" | "permission_denied" | "not_found" | "method_not_allowed" | "conflict" | "insufficient_stock" | "cart_empty" | "invalid_status_transition" | "too_many_open_orders" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "upgrade_required" | "rate_limited" | "internal_error" | "payment_error" | "service_unavailable";
   errors?: Array<{
     field: string;
     message: string;
@@ -21,7 +21,9 @@ export const operations = {
   get_root: { method: 'GET', path: '/api/v1/', auth: false },
   get_health: { method: 'GET', path: '/api/v1/health', auth: false },
   get_openapi_json: { method: 'GET', path: '/api/v1/openapi.json', auth: false },
-  get_docs: { method: 'GET', path: '/api/v1/docs', auth: false },
+  get_docs: { method: 'GET', path: '/api/v1/docs/', auth: false },
+  get_docs_init_js: { method: 'GET', path: '/api/v1/docs/init.js', auth: false },
+  get_docs_ui_file: { method: 'GET', path: '/api/v1/docs/ui/{file}', auth: false },
   post_users_register: { method: 'POST', path: '/api/v1/users/register/', auth: false, body: 'application/json' },
   post_token: { method: 'POST', path: '/api/v1/token/', auth: false, body: 'application/json' },
   post_token_refresh: { method: 'POST', path: '/api/v1/token/refresh/', auth: false, body: 'application/json' },
@@ -125,11 +127,32 @@ export interface Operations {
     };
     success: unknown;
   };
-  /** GET /api/v1/docs: Interactive API documentation */
+  /** GET /api/v1/docs/: Interactive API documentation */
   get_docs: {
     input: Record<string, never>;
     responses: {
       200: unknown;
+    };
+    success: unknown;
+  };
+  /** GET /api/v1/docs/init.js: Start-up script of the docs page */
+  get_docs_init_js: {
+    input: Record<string, never>;
+    responses: {
+      200: unknown;
+    };
+    success: unknown;
+  };
+  /** GET /api/v1/docs/ui/{file}: Docs UI files (Swagger UI), from the static assets */
+  get_docs_ui_file: {
+    input: {
+      params: { "file": string | number };
+    };
+    responses: {
+      200: unknown;
+      304: undefined;
+      400: Blob;
+      404: Blob;
     };
     success: unknown;
   };
@@ -1129,6 +1152,7 @@ export interface Operations {
   put_admin_categories_id: {
     input: {
       params: { "id": string | number };
+      headers?: { "If-Match"?: string };
       body: {
         name: string;
         /** Derived from the name when absent */
@@ -1152,6 +1176,7 @@ export interface Operations {
       403: Blob;
       404: Blob;
       409: Blob;
+      412: Blob;
     };
     success: {
       id: number;
@@ -1168,6 +1193,7 @@ export interface Operations {
   patch_admin_categories_id: {
     input: {
       params: { "id": string | number };
+      headers?: { "If-Match"?: string };
       body: {
         name?: string;
         /** Derived from the name when absent */
@@ -1191,6 +1217,7 @@ export interface Operations {
       403: Blob;
       404: Blob;
       409: Blob;
+      412: Blob;
     };
     success: {
       id: number;
@@ -1207,6 +1234,7 @@ export interface Operations {
   delete_admin_categories_id: {
     input: {
       params: { "id": string | number };
+      headers?: { "If-Match"?: string };
     };
     responses: {
       204: undefined;
@@ -1214,6 +1242,7 @@ export interface Operations {
       401: Blob;
       403: Blob;
       404: Blob;
+      412: Blob;
     };
     success: undefined;
   };
@@ -1457,6 +1486,7 @@ export interface Operations {
   put_admin_products_id: {
     input: {
       params: { "id": string | number };
+      headers?: { "If-Match"?: string };
       body: {
         name: string;
         /** Generated (SKU-XXXXXXXXXX) when absent on create; kept when absent on update */
@@ -1505,6 +1535,7 @@ export interface Operations {
       403: Blob;
       404: Blob;
       409: Blob;
+      412: Blob;
     };
     success: {
       id: number;
@@ -1541,6 +1572,7 @@ export interface Operations {
   patch_admin_products_id: {
     input: {
       params: { "id": string | number };
+      headers?: { "If-Match"?: string };
       body: {
         name?: string;
         /** Generated (SKU-XXXXXXXXXX) when absent on create; kept when absent on update */
@@ -1551,6 +1583,8 @@ export interface Operations {
         stock?: number;
         category_id?: number | null;
         is_active?: boolean;
+        /** Signed change applied atomically as stock = stock + delta; 409 insufficient_stock if the result would be below 0 */
+        stock_adjustment?: number;
       };
     };
     responses: {
@@ -1589,6 +1623,7 @@ export interface Operations {
       403: Blob;
       404: Blob;
       409: Blob;
+      412: Blob;
     };
     success: {
       id: number;
@@ -1625,6 +1660,7 @@ export interface Operations {
   delete_admin_products_id: {
     input: {
       params: { "id": string | number };
+      headers?: { "If-Match"?: string };
     };
     responses: {
       200: {
@@ -1662,6 +1698,7 @@ export interface Operations {
       401: Blob;
       403: Blob;
       404: Blob;
+      412: Blob;
     };
     success: {
       id: number;
