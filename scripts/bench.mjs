@@ -237,7 +237,7 @@ async function main() {
     } else {
       console.error(`docs/BENCHMARKS.md left unchanged (${opts.only ? 'partial run' : '--no-write'}); run took ${Math.round(seconds)} s.`);
     }
-    failed = rows.some((r) => r.kind === 'count' && !r.na && !r.pass);
+    failed = rows.some((r) => r.kind === 'count' && !r.na && !r.pass) || (bundle !== null && !bundle.withinBudget);
     if (failed) console.error('Exit status 1: a correctness scenario (oversell or lost_update) did not give the exact expected count.');
   } catch (e) {
     failed = true;

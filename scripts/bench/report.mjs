@@ -2,6 +2,7 @@
  * Turns a run's rows into the printed table and docs/BENCHMARKS.md. Every number comes from the rows of this
  * run; the targets of issue 5 are evaluated against them here.
  */
+import { bundleLine } from '../lib/bundle.mjs';
 import { kib } from './environment.mjs';
 import { warmupSeconds } from './scenarios.mjs';
 
@@ -98,7 +99,7 @@ export function consoleReport(rows, bundle) {
   const parts = [table(HEAD, loads.map((r) => loadCells(r, ceiling)))];
   if (counts.length) parts.push(counts.map((r) => `${r.label}: ${r.na ?? `${r.result} (expected ${r.expected}) — ${r.pass ? 'OK' : 'FAILED'}`}`).join('\n'));
   parts.push(table(['target', 'this run', 'status'], targets(rows).map((t) => [t.name, t.got, t.status])));
-  if (bundle) parts.push(`bundle (wrangler deploy --dry-run --minify): ${kib(bundle.raw)} raw, ${kib(bundle.gzip)} gzip`);
+  if (bundle) parts.push(`bundle (wrangler deploy --dry-run --minify): ${bundleLine(bundle)}`);
   return parts.join('\n\n');
 }
 
@@ -144,7 +145,7 @@ ${mdTable(['target', 'required', 'this run', 'status'], targets(rows).map((t) =>
 
 ## Bundle
 
-${bundle ? `\`wrangler deploy --dry-run --minify\`: **${kib(bundle.gzip)} gzip** (${kib(bundle.raw)} raw; ${bundle.files.join(', ')}; gzip by Node's zlib at its default level).` : 'Not measured in this run.'}
+${bundle ? `\`wrangler deploy --dry-run --minify\`: **${kib(bundle.gzip)} gzip** (${kib(bundle.raw)} raw; ${bundle.files.join(', ')}; gzip by Node's zlib at its default level). Budget ${kib(bundle.budget)} gzip (\`scripts/check-bundle.mjs\`, run by \`.ci/run\`): **${bundle.withinBudget ? 'within' : 'OVER'}**.` : 'Not measured in this run.'}
 
 ## How the run works
 
