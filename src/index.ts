@@ -11,7 +11,6 @@ import type { Env } from './env';
 import { runPaymentSweep } from './payments/sweep.service';
 
 export { CartDO } from './cart/cart.do';
-export { CatalogVersionDO } from './catalog/catalog-version.do';
 export { NotificationsDO } from './realtime/notifications.do';
 export { ConversationDO } from './realtime/conversation.do';
 export type { Env } from './env';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProductOrdering } from '../src/catalog/catalog.schemas';
 import { productPageQuery } from '../src/catalog/catalog.service';
 import { categoryPageQuery } from '../src/catalog/categories.queries';
-import { bumpCatalogVersion } from '../src/catalog/catalog-version';
+import { purgeEverything } from '../src/catalog/cache-store';
 import { products } from '../src/db/schema';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
 import { db, makeCategory, makeProduct, unique } from './helpers/factories';
@@ -147,7 +147,7 @@ describe('product list ordering', () => {
       db().update(products).set({ ratingAvg: 3, ratingCount: 1, ratingSum: 3 }).where(eqId(c.id)),
       db().update(products).set({ ratingAvg: 3, ratingCount: 1, ratingSum: 3 }).where(eqId(d.id)),
     ]);
-    await bumpCatalogVersion(env);
+    await purgeEverything();
     const expected: Record<string, string[]> = {
       '': ['Bravo', 'Alpha', 'Delta', 'Charlie'],
       '-created_at': ['Bravo', 'Alpha', 'Delta', 'Charlie'],
@@ -199,7 +199,7 @@ describe('pagination', () => {
       return db().insert(products).values({ name: `Cap ${i}`, slug: sku.toLowerCase(), sku, priceCents: 100 + i, stock: 1, categoryId: cat.id });
     });
     await db().batch(rows as [(typeof rows)[number], ...typeof rows]);
-    await bumpCatalogVersion(env);
+    await purgeEverything();
     const res = await api('GET', `/api/v1/products/?category=${cat.id}&page_size=1000`);
     expect(d1Calls(res)).toBe(1);
     const body = await json(res);
@@ -236,8 +236,8 @@ describe('D1 budget (uncached requests)', () => {
   it('costs exactly one D1 round trip per list and detail', async () => {
     const cat = await makeCategory();
     const p = await makeProduct({ categoryId: cat.id });
-    // A fresh catalog version guarantees the requests below miss the edge cache.
-    await bumpCatalogVersion(env);
+    // An empty cache guarantees the requests below miss.
+    await purgeEverything();
     for (const path of [
       `/api/v1/products/?category=${cat.slug}&min_price=1&max_price=100&in_stock=true&search=product&ordering=-price`,
       '/api/v1/products/?page_size=100',

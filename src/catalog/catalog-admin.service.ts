@@ -43,7 +43,7 @@ export function firstFreeSlug(base: string, taken: Set<string>): string {
 async function preflight(db: Db, opts: { categoryId?: number | null; sku?: string; exceptId?: number; slugBase?: string }) {
   const base = opts.slugBase ?? '';
   const [target, cats, skus, slugs] = await db.batch([
-    db.select({ id: products.id }).from(products).where(eq(products.id, opts.exceptId ?? 0)),
+    db.select({ id: products.id, categoryId: products.categoryId }).from(products).where(eq(products.id, opts.exceptId ?? 0)),
     db.select({ id: categories.id }).from(categories).where(eq(categories.id, opts.categoryId ?? 0)),
     db
       .select({ id: products.id })
@@ -60,13 +60,13 @@ async function preflight(db: Db, opts: { categoryId?: number | null; sku?: strin
   if (opts.exceptId !== undefined && target.length === 0) throw notFound('Product');
   if (opts.categoryId != null && cats.length === 0) throw unknownCategory();
   if (opts.sku !== undefined && skus.length > 0) throw skuConflict();
-  return new Set(slugs.map((s) => s.slug));
+  return { taken: new Set(slugs.map((s) => s.slug)), previousCategoryId: target[0]?.categoryId ?? null };
 }
 
 /** Creates a product; its slug comes from the name and is made unique with a numeric suffix. */
 export async function createProduct(db: Db, input: ProductInput & { name: string; priceCents: number; stock: number }): Promise<ProductRowView> {
   const base = slugify(input.name, SLUG_BASE_MAX) || 'product';
-  const taken = await preflight(db, { categoryId: input.categoryId, sku: input.sku, slugBase: base });
+  const { taken } = await preflight(db, { categoryId: input.categoryId, sku: input.sku, slugBase: base });
   let slug = firstFreeSlug(base, taken);
   let sku = input.sku ?? generateSku();
   for (let attempt = 1; ; attempt++) {
@@ -103,7 +103,7 @@ export async function createProduct(db: Db, input: ProductInput & { name: string
  * description, no category, active), except the SKU, an identifier, which is kept. PATCH changes only the
  * fields given. The slug is kept on rename so links stay valid.
  */
-export async function updateProduct(db: Db, id: number, input: ProductInput, mode: 'put' | 'patch'): Promise<ProductRowView> {
+export async function updateProduct(db: Db, id: number, input: ProductInput, mode: 'put' | 'patch'): Promise<ProductRowView & { previousCategoryId: number | null }> {
   const set: Partial<ProductInsert> = {};
   if (input.name !== undefined) set.name = input.name;
   if (input.sku !== undefined) set.sku = input.sku;
@@ -121,14 +121,15 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, mod
   if (Object.keys(set).length === 0) {
     const row = await findProduct(db, id);
     if (!row) throw notFound('Product');
-    return row;
+    return { ...row, previousCategoryId: row.categoryId };
   }
-  await preflight(db, { categoryId: set.categoryId, sku: set.sku, exceptId: id });
+  const { previousCategoryId } = await preflight(db, { categoryId: set.categoryId, sku: set.sku, exceptId: id });
   set.updatedAt = new Date().toISOString();
   try {
     const [, rows] = await db.batch([db.update(products).set(set).where(eq(products.id, id)), selectProductsInBatch(db).where(eq(products.id, id))]);
     if (!rows[0]) throw notFound('Product');
-    return rows[0];
+    // The category it left: the cache purges that category's lists too.
+    return { ...rows[0], previousCategoryId };
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (uniqueViolation(e) === 'products.sku') throw skuConflict();
@@ -137,7 +138,7 @@ export async function updateProduct(db: Db, id: number, input: ProductInput, mod
   }
 }
 
-export type DeleteOutcome = { archived: ProductRowView } | { deletedImageKeys: string[] };
+export type DeleteOutcome = { archived: ProductRowView } | { deletedImageKeys: string[]; categoryId: number | null };
 
 /**
  * Deletes a product with its images, or archives it (is_active = false) when any order line refers to it:
@@ -150,11 +151,11 @@ export async function deleteOrArchiveProduct(db: Db, id: number): Promise<Delete
   const [images, , deleted, , rows] = await db.batch([
     db.select({ key: productImages.key }).from(productImages).where(and(eq(productImages.productId, id), not(ordered))),
     db.delete(productImages).where(and(eq(productImages.productId, id), not(ordered))),
-    db.delete(products).where(and(eq(products.id, id), not(ordered))).returning({ id: products.id }),
+    db.delete(products).where(and(eq(products.id, id), not(ordered))).returning({ id: products.id, categoryId: products.categoryId }),
     db.update(products).set({ isActive: false, updatedAt: new Date().toISOString() }).where(and(eq(products.id, id), ordered)),
     selectProductsInBatch(db).where(eq(products.id, id)),
   ]);
-  if (deleted.length > 0) return { deletedImageKeys: images.map((i) => i.key) };
+  if (deleted.length > 0) return { deletedImageKeys: images.map((i) => i.key), categoryId: deleted[0].categoryId };
   if (!rows[0]) throw notFound('Product');
   return { archived: rows[0] };
 }

@@ -2,7 +2,8 @@
 import { PageQuery, pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
 import { AdminCategoryView, adminCategoryView, CategoryBody, CategoryPatchBody, IdParam } from './catalog-admin.schemas';
-import { bumpCatalogVersion } from './catalog-version';
+import { purgeTags } from './cache-store';
+import { categoryChanged } from './cache-tags';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './categories-admin.service';
 
 const BASE = '/api/v1/admin/categories';
@@ -10,7 +11,7 @@ const ONE = `${BASE}/:id{[0-9]+}`;
 const admin = { auth: 'admin' as const, tag: 'Admin: catalog' };
 const view = { description: 'The category', schema: AdminCategoryView };
 
-// Every catalog write bumps the version before answering, so no later public read is served from older cache.
+// Every catalog write purges what depends on it before answering (cache-tags.ts), so no later public read is older.
 export const adminCategoriesRoutes = [
   defineRoute({
     ...admin, method: 'get', path: `${BASE}/`, summary: 'List categories (by name)',
@@ -30,7 +31,7 @@ export const adminCategoriesRoutes = [
     errors: ['conflict', 'malformed_json'],
     handler: async (c, { body }) => {
       const row = await createCategory(c.get('db'), body);
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(row.id));
       return c.json(adminCategoryView(row), 201, { Location: `${new URL(c.req.url).origin}${BASE}/${row.id}/` });
     },
   }),
@@ -50,7 +51,7 @@ export const adminCategoriesRoutes = [
     errors: ['not_found', 'conflict', 'malformed_json'],
     handler: async (c, { params, body }) => {
       const row = await updateCategory(c.get('db'), params.id, body, 'put');
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(row.id));
       return c.json(adminCategoryView(row));
     },
   }),
@@ -62,7 +63,7 @@ export const adminCategoriesRoutes = [
     errors: ['not_found', 'conflict', 'malformed_json'],
     handler: async (c, { params, body }) => {
       const row = await updateCategory(c.get('db'), params.id, body, 'patch');
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(row.id));
       return c.json(adminCategoryView(row));
     },
   }),
@@ -75,7 +76,7 @@ export const adminCategoriesRoutes = [
     errors: ['not_found'],
     handler: async (c, { params }) => {
       await deleteCategory(c.get('db'), params.id);
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(params.id));
       return c.body(null, 204);
     },
   }),
