@@ -75,17 +75,42 @@ describe('product list filters', () => {
     expect(names(await list(cat.id))).toEqual(['Visible']);
   });
 
-  it('searches name and description case-insensitively, with % and _ taken literally', async () => {
+  it('searches name and description by word prefix, folding case and accents (FTS5)', async () => {
     const cat = await makeCategory();
     await makeProduct({ categoryId: cat.id, name: 'Blue Kettle', description: 'steel', createdAt: iso(1) });
     await makeProduct({ categoryId: cat.id, name: 'Teapot', description: 'A KETTLE companion', createdAt: iso(2) });
     await makeProduct({ categoryId: cat.id, name: '100% cotton', description: 'shirt', createdAt: iso(3) });
-    await makeProduct({ categoryId: cat.id, name: 'Cotton_blend', description: 'shirt', createdAt: iso(4) });
-    await makeProduct({ categoryId: cat.id, name: 'Cottonxblend 100 pct', description: 'shirt', createdAt: iso(5) });
-    expect(names(await list(cat.id, 'search=kettle'))).toEqual(['Teapot', 'Blue Kettle']);
-    expect(names(await list(cat.id, 'search=100%25'))).toEqual(['100% cotton']);
-    expect(names(await list(cat.id, 'search=cotton_'))).toEqual(['Cotton_blend']);
+    await makeProduct({ categoryId: cat.id, name: 'Crème brûlée torch', description: 'for the kitchen', createdAt: iso(4) });
+    await makeProduct({ categoryId: cat.id, name: 'Ελληνικό μέλι', description: 'Θυμαρίσιο', createdAt: iso(5) });
+    const search = (q: string) => list(cat.id, `search=${encodeURIComponent(q)}&ordering=-created_at`);
+    expect(names(await search('kettle'))).toEqual(['Teapot', 'Blue Kettle']);
+    expect(names(await search('KETT'))).toEqual(['Teapot', 'Blue Kettle']); // prefix, any case
+    expect(names(await search('blue kett'))).toEqual(['Blue Kettle']); // every word must match
+    expect(names(await search('creme brulee'))).toEqual(['Crème brûlée torch']); // accents folded
+    expect(names(await search('CRÈME'))).toEqual(['Crème brûlée torch']);
+    expect(names(await search('ελληνικό ΜΈΛ'))).toEqual(['Ελληνικό μέλι']); // non-Latin case folding
+    expect(names(await search('100%'))).toEqual(['100% cotton']); // punctuation separates words, never FTS syntax
+    expect(names(await search('"kettle" OR NEAR(*'))).toEqual([]); // operators are plain words: "or", "near" match nothing
+    expect(names(await search('%%'))).toEqual([]); // no word at all: no match
     expect(names(await list(cat.id, 'search=%20%20'))).toHaveLength(5); // blank search = no filter
+    // An edit re-indexes the product (triggers); a stock change does not need to.
+    const [teapot] = (await search('teapot')).results;
+    await db().update(products).set({ name: 'Samovar' }).where(eqId(teapot.id));
+    await purgeEverything();
+    expect(names(await search('teapot'))).toEqual([]);
+    expect(names(await search('samo'))).toEqual(['Samovar']);
+  });
+
+  it('ranks a search by relevance when no ordering is given (name above description)', async () => {
+    const cat = await makeCategory();
+    await makeProduct({ categoryId: cat.id, name: 'Mug', description: 'goes well with a kettle', createdAt: iso(3) });
+    await makeProduct({ categoryId: cat.id, name: 'Kettle', description: 'boils water', createdAt: iso(1) });
+    await makeProduct({ categoryId: cat.id, name: 'Steel kettle', description: 'a kettle of steel', createdAt: iso(2) });
+    const ranked = names(await list(cat.id, 'search=kettle'));
+    expect(ranked).toHaveLength(3);
+    expect(ranked[2]).toBe('Mug');
+    // An explicit ordering wins over relevance.
+    expect(names(await list(cat.id, 'search=kettle&ordering=name'))).toEqual(['Kettle', 'Mug', 'Steel kettle']);
   });
 
   it('filters by price range (inclusive, decimal strings) and stock', async () => {
@@ -284,6 +309,15 @@ describe('query plans', () => {
       const steps = await plan(productPageQuery(db(), { ordering: '-created_at', category }, page));
       expect(steps.join('\n')).toMatch(/SEARCH products USING (COVERING )?INDEX products_category_idx/);
       expect(steps.filter((s) => /SCAN products|SCAN categories|TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
+    }
+  });
+
+  it('answers a search from the FTS5 index: no scan of products, one statement', async () => {
+    for (const f of [{ search: 'kettle' }, { search: 'blue kett', ordering: '-price' as const }, { search: 'kettle', category: 'kitchen' }]) {
+      const steps = await plan(productPageQuery(db(), f, page));
+      const text = steps.join('\n');
+      expect(text, JSON.stringify(f)).toMatch(/SCAN products_fts VIRTUAL TABLE INDEX/);
+      expect(steps.filter((s) => /SCAN products\b(?!_fts)/.test(s)), text).toEqual([]);
     }
   });
 

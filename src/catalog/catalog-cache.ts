@@ -32,8 +32,11 @@ const KEY_PREFIX = '/__catalog-cache';
 export interface CacheSpec<Q extends z.ZodType = z.ZodType> {
   /** The route's query schema: the key holds its parsed output, without unknown parameters or defaults. */
   query?: Q;
-  /** How a parsed value is written back into the canonical URL when `String(value)` would not parse back. */
-  format?: Partial<Record<string, (value: never) => string>>;
+  /**
+   * How a parsed value is written back into the canonical URL when `String(value)` would not parse back, or
+   * undefined when it is the default in that context (dropped from the key).
+   */
+  format?: Partial<Record<string, (value: never, parsed: z.output<Q>) => string | undefined>>;
   /** The tags of a 200 answer (see cache-tags.ts), from its JSON body and the parsed query. */
   tags: (body: any, query: z.output<Q> | undefined, c: Context<AppEnv>) => string[];
 }
@@ -61,7 +64,7 @@ const NO_QUERY = {} as z.ZodType;
  * The canonical URL of a request whose query parsed to `parsed`: every defined value that differs from the
  * schema's default, written back with `format` or `String`, sorted by name.
  */
-export function canonicalFromParsed(requestUrl: string, schema: z.ZodType, parsed: Record<string, unknown>, format: CacheSpec['format'] = {}): URL {
+export function canonicalFromParsed(requestUrl: string, schema: z.ZodType, parsed: Record<string, unknown>, format: CacheSpec<any>["format"] = {}): URL {
   let defaults = defaultsOf.get(schema);
   if (!defaults) defaultsOf.set(schema, (defaults = (schema === NO_QUERY ? {} : (schema.safeParse({}).data ?? {})) as Record<string, unknown>));
   const url = new URL(requestUrl);
@@ -70,8 +73,9 @@ export function canonicalFromParsed(requestUrl: string, schema: z.ZodType, parse
   for (const name of Object.keys(parsed).sort()) {
     const value = parsed[name];
     if (value === undefined || value === defaults[name]) continue;
-    const write = format[name] as ((v: unknown) => string) | undefined;
-    pairs.push([name, write ? write(value) : String(value)]);
+    const write = format[name] as ((v: unknown, q: unknown) => string | undefined) | undefined;
+    const text = write ? write(value, parsed) : String(value);
+    if (text !== undefined) pairs.push([name, text]);
   }
   url.search = new URLSearchParams(pairs).toString();
   url.hash = '';

@@ -16,7 +16,8 @@ const notModified = { description: 'Not modified' };
 
 const productListCache = catalogCache({
   query: ProductListQuery,
-  format: { min_price: formatMoney, max_price: formatMoney },
+  // Without a search, the default ordering is -created_at, so naming it is the same answer (one entry).
+  format: { min_price: formatMoney, max_price: formatMoney, ordering: (v: string, q) => (q.search === undefined && v === '-created_at' ? undefined : v) },
   tags: (page, q) => productListTags(page, q?.category !== undefined),
 });
 
