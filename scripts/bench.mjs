@@ -98,6 +98,8 @@ async function startServers(dirs, logs, jwt) {
         'dev', '-c', dirs.config, ...common(which), '--persist-to', state,
         '--var', `JWT_SECRET:${jwt.secret}`, '--var', `JWT_ISSUER:${jwt.issuer}`, '--var', `JWT_AUDIENCE:${jwt.audience}`,
         '--var', 'LOG_LEVEL:error', '--var', `CATALOG_CACHE:${which}`,
+        // Server-Timing d1 counts are off outside LOG_LEVEL=debug; the D1/req column needs them (without debug logging).
+        '--var', 'TEST_SERVER_TIMING:on',
         // Tokens minted early must outlive a long run.
         '--var', 'ACCESS_TOKEN_TTL_SECONDS:86400',
       ],
