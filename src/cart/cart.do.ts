@@ -69,8 +69,9 @@ export class CartDO extends DurableObject<Env> {
 
   private db() {
     const counter = { count: 0 };
-    // Cart stock checks and checkout must see the latest stock: the primary, never a replica (db/session.ts).
-    return { db: createDb(this.env.DB.withSession('first-primary'), counter), counter };
+    // Cart stock checks and checkout must see the latest stock: D1 queries outside a Sessions API session go to
+    // the primary, never a replica (db/session.ts), which is what this object needs.
+    return { db: createDb(this.env.DB, counter), counter };
   }
 
   /** The lines with their live products (ONE D1 query); lines of archived or deleted products are dropped. */
