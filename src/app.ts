@@ -7,7 +7,7 @@ import { limitBody } from './http/body-limit';
 import { cors } from 'hono/cors';
 import { loadConfig, type Config } from './config';
 import { createDb } from './db/client';
-import { BOOKMARK_HEADER, sessionStart } from './db/session';
+import { BOOKMARK_HEADER, returnsBookmark, sessionStart } from './db/session';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
@@ -56,7 +56,7 @@ export function buildApp() {
     const session = c.env.DB.withSession(sessionStart(c.req.method, c.req.path, c.req.header(BOOKMARK_HEADER)));
     c.set('db', createDb(session, c.get('dbCalls')));
     await next();
-    const bookmark = session.getBookmark();
+    const bookmark = returnsBookmark(c.req.path) ? session.getBookmark() : null;
     if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
   });
   app.use('*', optionsAllow(() => app.routes));

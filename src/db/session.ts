@@ -17,6 +17,14 @@ const CATALOG_READ_RE = /^\/api\/v1\/(products|categories)(\/|$)/;
 // Bookmarks are opaque; this only refuses what cannot be one (D1 would fail the query: a 500 for a bad header).
 const BOOKMARK_RE = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32,128}$/i;
 
+// Routes whose answers carry the bookmark: where a client's next catalog read should see what this request did or
+// saw. Not the account routes (token, users): there a changing bookmark would tell a caller whether the request
+// wrote anything (a known email's failure counter, say), which the login answers must not reveal.
+const BOOKMARK_ROUTES_RE = /^\/api\/v1\/(products|categories|cart|orders|admin)(\/|$)/;
+
+/** True when this route's answer carries `X-D1-Bookmark`. */
+export const returnsBookmark = (path: string) => BOOKMARK_ROUTES_RE.test(path);
+
 /** True for the public catalog reads that may use a replica. */
 export const isCatalogRead = (method: string, path: string) => (method === 'GET' || method === 'HEAD') && CATALOG_READ_RE.test(path);
 
