@@ -7,6 +7,7 @@ import { limitBody } from './http/body-limit';
 import { cors } from 'hono/cors';
 import { loadConfig, type Config } from './config';
 import { createDb } from './db/client';
+import { BOOKMARK_HEADER, returnsBookmark, sessionStart } from './db/session';
 import type { AppEnv } from './env';
 import { AppError } from './errors';
 import { requestContext } from './http/logging';
@@ -38,8 +39,8 @@ function corsFor(config: Config): MiddlewareHandler {
     mw = cors({
       origin: origins === '*' ? '*' : (origin) => (origins.includes(origin) ? origin : null),
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
-      exposeHeaders: ['X-Request-Id', 'ETag', 'Idempotent-Replayed', 'Retry-After', 'Allow', 'Server-Timing'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id', BOOKMARK_HEADER],
+      exposeHeaders: ['X-Request-Id', 'ETag', 'Idempotent-Replayed', 'Retry-After', 'Allow', 'Server-Timing', BOOKMARK_HEADER],
       maxAge: 86400,
     });
     corsByConfig.set(config, mw);
@@ -56,8 +57,11 @@ export function buildApp() {
   app.use('*', async (c, next) => {
     const config = loadConfig(c.env);
     c.set('config', config);
-    c.set('db', createDb(c.env.DB, c.get('dbCalls')));
+    const session = c.env.DB.withSession(sessionStart(c.req.method, c.req.path, c.req.header(BOOKMARK_HEADER)));
+    c.set('db', createDb(session, c.get('dbCalls')));
     await next();
+    const bookmark = returnsBookmark(c.req.path) ? session.getBookmark() : null;
+    if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
   });
   app.use('*', async (c, next) => (hasEmptySegment(c.req.path) ? problemResponse(c, 'not_found', `No route matches ${c.req.path}.`) : next()));
   app.use('*', optionsAllow(() => app.routes));

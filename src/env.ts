@@ -2,7 +2,6 @@
 import type { Config } from './config';
 import type { Db } from './db/client';
 import type { CartDO } from './cart/cart.do';
-import type { CatalogVersionDO } from './catalog/catalog-version.do';
 import type { EmailMessage } from './email/email-messages';
 import type { ConversationDO } from './realtime/conversation.do';
 import type { NotificationsDO } from './realtime/notifications.do';
@@ -12,7 +11,6 @@ export interface Env {
   DB: D1Database;
   IMAGES: R2Bucket;
   CART: DurableObjectNamespace<CartDO>;
-  CATALOG_VERSION: DurableObjectNamespace<CatalogVersionDO>;
   NOTIFICATIONS: DurableObjectNamespace<NotificationsDO>;
   CONVERSATIONS: DurableObjectNamespace<ConversationDO>;
   LOGIN_RL?: RateLimit;
@@ -85,6 +83,8 @@ export interface Variables {
   authChecked?: 'token' | 'fresh';
   /** The admin console session of this request (console pages only). */
   consoleSession?: ConsoleSession;
+  /** Public catalog reads: the canonical URL their cache key and links are built from (catalog-cache.ts). */
+  catalogUrl?: URL;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

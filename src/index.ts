@@ -12,7 +12,6 @@ import { runPaymentSweep } from './payments/sweep.service';
 import { pruneExpiredTokens } from './users/token-retention';
 
 export { CartDO } from './cart/cart.do';
-export { CatalogVersionDO } from './catalog/catalog-version.do';
 export { NotificationsDO } from './realtime/notifications.do';
 export { ConversationDO } from './realtime/conversation.do';
 export type { Env } from './env';

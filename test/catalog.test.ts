@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProductOrdering } from '../src/catalog/catalog.schemas';
 import { productPageQuery } from '../src/catalog/catalog.service';
 import { categoryPageQuery } from '../src/catalog/categories.queries';
-import { bumpCatalogVersion } from '../src/catalog/catalog-version';
+import { purgeEverything } from '../src/catalog/cache-store';
 import { products } from '../src/db/schema';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
 import { db, makeCategory, makeProduct, unique } from './helpers/factories';
@@ -75,17 +75,42 @@ describe('product list filters', () => {
     expect(names(await list(cat.id))).toEqual(['Visible']);
   });
 
-  it('searches name and description case-insensitively, with % and _ taken literally', async () => {
+  it('searches name and description by word prefix, folding case and accents (FTS5)', async () => {
     const cat = await makeCategory();
     await makeProduct({ categoryId: cat.id, name: 'Blue Kettle', description: 'steel', createdAt: iso(1) });
     await makeProduct({ categoryId: cat.id, name: 'Teapot', description: 'A KETTLE companion', createdAt: iso(2) });
     await makeProduct({ categoryId: cat.id, name: '100% cotton', description: 'shirt', createdAt: iso(3) });
-    await makeProduct({ categoryId: cat.id, name: 'Cotton_blend', description: 'shirt', createdAt: iso(4) });
-    await makeProduct({ categoryId: cat.id, name: 'Cottonxblend 100 pct', description: 'shirt', createdAt: iso(5) });
-    expect(names(await list(cat.id, 'search=kettle'))).toEqual(['Teapot', 'Blue Kettle']);
-    expect(names(await list(cat.id, 'search=100%25'))).toEqual(['100% cotton']);
-    expect(names(await list(cat.id, 'search=cotton_'))).toEqual(['Cotton_blend']);
+    await makeProduct({ categoryId: cat.id, name: 'Crème brûlée torch', description: 'for the kitchen', createdAt: iso(4) });
+    await makeProduct({ categoryId: cat.id, name: 'Ελληνικό μέλι', description: 'Θυμαρίσιο', createdAt: iso(5) });
+    const search = (q: string) => list(cat.id, `search=${encodeURIComponent(q)}&ordering=-created_at`);
+    expect(names(await search('kettle'))).toEqual(['Teapot', 'Blue Kettle']);
+    expect(names(await search('KETT'))).toEqual(['Teapot', 'Blue Kettle']); // prefix, any case
+    expect(names(await search('blue kett'))).toEqual(['Blue Kettle']); // every word must match
+    expect(names(await search('creme brulee'))).toEqual(['Crème brûlée torch']); // accents folded
+    expect(names(await search('CRÈME'))).toEqual(['Crème brûlée torch']);
+    expect(names(await search('ελληνικό ΜΈΛ'))).toEqual(['Ελληνικό μέλι']); // non-Latin case folding
+    expect(names(await search('100%'))).toEqual(['100% cotton']); // punctuation separates words, never FTS syntax
+    expect(names(await search('"kettle" OR NEAR(*'))).toEqual([]); // operators are plain words: "or", "near" match nothing
+    expect(names(await search('%%'))).toEqual([]); // no word at all: no match
     expect(names(await list(cat.id, 'search=%20%20'))).toHaveLength(5); // blank search = no filter
+    // An edit re-indexes the product (triggers); a stock change does not need to.
+    const [teapot] = (await search('teapot')).results;
+    await db().update(products).set({ name: 'Samovar' }).where(eqId(teapot.id));
+    await purgeEverything();
+    expect(names(await search('teapot'))).toEqual([]);
+    expect(names(await search('samo'))).toEqual(['Samovar']);
+  });
+
+  it('ranks a search by relevance when no ordering is given (name above description)', async () => {
+    const cat = await makeCategory();
+    await makeProduct({ categoryId: cat.id, name: 'Mug', description: 'goes well with a kettle', createdAt: iso(3) });
+    await makeProduct({ categoryId: cat.id, name: 'Kettle', description: 'boils water', createdAt: iso(1) });
+    await makeProduct({ categoryId: cat.id, name: 'Steel kettle', description: 'a kettle of steel', createdAt: iso(2) });
+    const ranked = names(await list(cat.id, 'search=kettle'));
+    expect(ranked).toHaveLength(3);
+    expect(ranked[2]).toBe('Mug');
+    // An explicit ordering wins over relevance.
+    expect(names(await list(cat.id, 'search=kettle&ordering=name'))).toEqual(['Kettle', 'Mug', 'Steel kettle']);
   });
 
   it('filters by price range (inclusive, decimal strings) and stock', async () => {
@@ -147,7 +172,7 @@ describe('product list ordering', () => {
       db().update(products).set({ ratingAvg: 3, ratingCount: 1, ratingSum: 3 }).where(eqId(c.id)),
       db().update(products).set({ ratingAvg: 3, ratingCount: 1, ratingSum: 3 }).where(eqId(d.id)),
     ]);
-    await bumpCatalogVersion(env);
+    await purgeEverything();
     const expected: Record<string, string[]> = {
       '': ['Bravo', 'Alpha', 'Delta', 'Charlie'],
       '-created_at': ['Bravo', 'Alpha', 'Delta', 'Charlie'],
@@ -199,7 +224,7 @@ describe('pagination', () => {
       return db().insert(products).values({ name: `Cap ${i}`, slug: sku.toLowerCase(), sku, priceCents: 100 + i, stock: 1, categoryId: cat.id });
     });
     await db().batch(rows as [(typeof rows)[number], ...typeof rows]);
-    await bumpCatalogVersion(env);
+    await purgeEverything();
     const res = await api('GET', `/api/v1/products/?category=${cat.id}&page_size=1000`);
     expect(d1Calls(res)).toBe(1);
     const body = await json(res);
@@ -236,8 +261,8 @@ describe('D1 budget (uncached requests)', () => {
   it('costs exactly one D1 round trip per list and detail', async () => {
     const cat = await makeCategory();
     const p = await makeProduct({ categoryId: cat.id });
-    // A fresh catalog version guarantees the requests below miss the edge cache.
-    await bumpCatalogVersion(env);
+    // An empty cache guarantees the requests below miss.
+    await purgeEverything();
     for (const path of [
       `/api/v1/products/?category=${cat.slug}&min_price=1&max_price=100&in_stock=true&search=product&ordering=-price`,
       '/api/v1/products/?page_size=100',
@@ -284,6 +309,15 @@ describe('query plans', () => {
       const steps = await plan(productPageQuery(db(), { ordering: '-created_at', category }, page));
       expect(steps.join('\n')).toMatch(/SEARCH products USING (COVERING )?INDEX products_category_idx/);
       expect(steps.filter((s) => /SCAN products|SCAN categories|TEMP B-TREE/.test(s)), steps.join('\n')).toEqual([]);
+    }
+  });
+
+  it('answers a search from the FTS5 index: no scan of products, one statement', async () => {
+    for (const f of [{ search: 'kettle' }, { search: 'blue kett', ordering: '-price' as const }, { search: 'kettle', category: 'kitchen' }]) {
+      const steps = await plan(productPageQuery(db(), f, page));
+      const text = steps.join('\n');
+      expect(text, JSON.stringify(f)).toMatch(/SCAN products_fts VIRTUAL TABLE INDEX/);
+      expect(steps.filter((s) => /SCAN products\b(?!_fts)/.test(s)), text).toEqual([]);
     }
   });
 

@@ -48,6 +48,10 @@ describe('GET /api/v1/health', () => {
       prepare() {
         throw new Error('D1_ERROR: Network connection lost.');
       },
+      withSession() {
+        return deadD1;
+      },
+      getBookmark: () => null,
     };
     const ctx = createExecutionContext();
     const res = await buildApp().fetch(new Request(`${BASE}/api/v1/health`), { ...env, DB: deadD1, LOG_LEVEL: 'silent' } as unknown as typeof env, ctx);

@@ -1,10 +1,9 @@
 /** What a benchmark run ran on: commit, tool versions, machine, and the size of the deployable bundle. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
 
@@ -50,20 +49,6 @@ export function environment(root) {
   };
 }
 
-/** Raw and gzip size of the code `wrangler deploy --dry-run --minify` wrote to `dir` (source maps excluded). */
-export function bundleSize(dir) {
-  let raw = 0;
-  let gzip = 0;
-  const files = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (!statSync(path).isFile() || name.endsWith('.map') || name === 'README.md') continue;
-    const bytes = readFileSync(path);
-    raw += bytes.length;
-    gzip += gzipSync(bytes).length;
-    files.push(name);
-  }
-  return { raw, gzip, files };
-}
+export { bundleSize } from '../lib/bundle.mjs';
 
-export const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+export { kib } from '../lib/bundle.mjs';

@@ -14,6 +14,8 @@ export const SCENARIO_NAMES = [
   'oversell',
   'lost-update',
   'cart-add',
+  'search',
+  'flash-sale',
 ];
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -21,6 +23,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration <s>      seconds per timed scenario (default 10; 2 with --quick)
   --connections <n>   concurrent connections (default 32)
   --quick             smoke run: short scenarios, whole run under a minute
+  --products <n>      catalog size (default 1000; e.g. 100000 to show search cost does not grow with it)
   --scenario <names>  only these scenarios (comma-separated or repeated; the ceiling always runs):
                       ${SCENARIO_NAMES.join(', ')}
                       A partial run prints its table but leaves docs/BENCHMARKS.md alone.
@@ -35,6 +38,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     {
       duration: { type: 'string' },
       connections: { type: 'string' },
+      products: { type: 'string' },
       quick: { type: 'boolean', default: false },
       scenario: { type: 'string', multiple: true },
       'no-write': { type: 'boolean', default: false },
@@ -58,6 +62,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     quick: values.quick,
     duration: positive('duration', values.duration, values.quick ? 2 : 10),
     connections: positive('connections', values.connections, 32, true),
+    products: positive('products', values.products, 1000, true),
     only: wanted.length ? new Set(['ceiling', ...wanted]) : null,
     write: !values['no-write'],
     keep: values.keep,

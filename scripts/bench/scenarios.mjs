@@ -3,7 +3,7 @@
  * `off` = the same API started with CATALOG_CACHE=off), prepares what it needs outside the timed part, and
  * returns one table row. A route that does not exist yet makes its row "n/a (route missing)".
  */
-import { PASSWORD, USER_COUNT, stockedProducts, userEmail } from './dataset.mjs';
+import { PASSWORD, PRODUCT_COUNT, USER_COUNT, codeWord, stockedProducts, userEmail } from './dataset.mjs';
 import { mapLimit, must, requireRoute } from './client.mjs';
 import { runLoad } from './load.mjs';
 
@@ -100,6 +100,15 @@ export const measured = [
     server: 'off',
     note: 'category + min/max price + in_stock=true, 50 combinations',
     make: filteredPath,
+    routes: [['GET', '/api/v1/products/']],
+  }),
+  loadScenario({
+    key: 'search',
+    label: 'search, cache off',
+    server: 'off',
+    // Each term is in exactly one product: the cost must stay flat however large the catalog (--products).
+    note: () => `search=<a word of one product>, 200 terms, ${PRODUCT_COUNT.toLocaleString('en')} products, relevance order`,
+    make: (i) => ({ path: `/api/v1/products/?search=${codeWord((i % 200) + 1)}` }),
     routes: [['GET', '/api/v1/products/']],
   }),
   loadScenario({

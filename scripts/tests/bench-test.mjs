@@ -10,30 +10,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { benchConfigText, compatibilityDateArgs } from '../bench/config.mjs';
-import { OVERSELL_ID, PASSWORD, PRODUCT_COUNT, USER_COUNT, seedSql, stockedProducts } from '../bench/dataset.mjs';
+import { FLASH_BUYERS, FLASH_ID, OVERSELL_ID, PASSWORD, PRODUCT_COUNT, USER_COUNT, codeWord, seedSql, stockedProducts } from '../bench/dataset.mjs';
 import { runLoad } from '../bench/load.mjs';
 import { readOptions } from '../bench/options.mjs';
 import { ceilingOf, d1Text, targets } from '../bench/report.mjs';
 import { verifyPassword } from '../lib/password.mjs';
 
-test('seed SQL: 10 categories, 1,000 products, 200 users with one working PBKDF2 hash', () => {
+test('seed SQL: 10 categories, 1,000 products, 200 users + 1,000 flash-sale buyers with one working PBKDF2 hash', () => {
   const sql = seedSql();
   const productRows = sql.match(/\('bench-product-\d+'|, 'bench-product-\d+',/g) ?? [];
   assert.equal(productRows.length, PRODUCT_COUNT);
   assert.equal((sql.match(/'category-\d\d'/g) ?? []).length, 10);
-  const emails = sql.match(/'bench-user-\d{3}@bench\.test'/g) ?? [];
-  assert.equal(new Set(emails).size, USER_COUNT);
+  const emails = sql.match(/'bench-user-\d{3,4}@bench\.test'/g) ?? [];
+  assert.equal(new Set(emails).size, USER_COUNT + FLASH_BUYERS);
   const hashes = new Set(sql.match(/pbkdf2_sha256\$100000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+/g));
   assert.equal(hashes.size, 1);
   assert.ok(verifyPassword(PASSWORD, [...hashes][0]));
   // The oversell product has exactly 10 in stock.
   assert.match(sql, new RegExp(`\\(${OVERSELL_ID}, '[^']+', 'bench-product-${OVERSELL_ID}', '[^']+', '[^']+', \\d+, 'usd', 10,`));
+  // The flash-sale product has exactly 100; every search code word is in one product only.
+  assert.match(sql, new RegExp(`\\(${FLASH_ID}, '[^']+', 'bench-product-${FLASH_ID}', '[^']+', '[^']+', \\d+, 'usd', 100,`));
+  const codes = Array.from({ length: PRODUCT_COUNT }, (_, i) => codeWord(i + 1));
+  assert.equal(new Set(codes).size, PRODUCT_COUNT);
 });
 
 test('stocked products exclude the sold-out ones and the oversell product', () => {
   const ids = stockedProducts();
   assert.ok(ids.length > 900);
-  assert.ok(!ids.includes(OVERSELL_ID));
+  assert.ok(!ids.includes(OVERSELL_ID) && !ids.includes(FLASH_ID));
   assert.ok(ids.every((id) => id % 20 !== 0));
 });
 
@@ -54,7 +58,8 @@ test('bench config: absolute paths, raised rate limits, everything else kept', (
 });
 
 test('options: defaults, --quick, validation', () => {
-  assert.deepEqual(readOptions([]), { quick: false, duration: 10, connections: 32, only: null, write: true, keep: false });
+  assert.deepEqual(readOptions([]), { quick: false, duration: 10, connections: 32, products: 1000, only: null, write: true, keep: false });
+  assert.equal(readOptions(['--products', '100000']).products, 100000);
   assert.equal(readOptions(['--quick']).duration, 2);
   assert.equal(readOptions(['--quick', '--duration', '5']).duration, 5);
   assert.deepEqual([...readOptions(['--scenario', 'token,checkout']).only].sort(), ['ceiling', 'checkout', 'token']);

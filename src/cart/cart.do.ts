@@ -71,6 +71,8 @@ export class CartDO extends DurableObject<Env> {
 
   private db() {
     const counter = { count: 0 };
+    // Cart stock checks and checkout must see the latest stock: D1 queries outside a Sessions API session go to
+    // the primary, never a replica (db/session.ts), which is what this object needs.
     return { db: createDb(this.env.DB, counter), counter };
   }
 

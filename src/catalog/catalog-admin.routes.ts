@@ -12,8 +12,9 @@ import { defineRoute } from '../http/route';
 import { deleteImageObjects } from '../media/images.service';
 import { IdParam, ProductBody, ProductPatchBody, productInput } from './catalog-admin.schemas';
 import { createProduct, deleteOrArchiveProduct, updateProduct } from './catalog-admin.service';
-import { bumpCatalogVersion } from './catalog-version';
 import { IfMatchHeaders, parseIfMatch, productEtag } from './etag';
+import { purgeTags } from './cache-store';
+import { productChanged } from './cache-tags';
 import { ProductListQuery } from './catalog.schemas';
 import { listProducts } from './catalog.service';
 import { findProduct, ProductView, productView, type ProductRowView } from './products.queries';
@@ -55,7 +56,7 @@ export const adminProductsRoutes = [
     errors: ['conflict', 'malformed_json'],
     handler: async (c, { body }) => {
       const row = await createProduct(c.get('db'), { ...productInput(body), name: body.name, priceCents: body.price, stock: body.stock });
-      await bumpCatalogVersion(c.env);
+      await purgeTags(productChanged(row.id, [row.categoryId]));
       return c.json(productViewFor(c, row), 201, { Location: `${new URL(c.req.url).origin}${BASE}/${row.id}/` });
     },
   }),
@@ -81,7 +82,7 @@ export const adminProductsRoutes = [
     errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed'],
     handler: async (c, { params, body }) => {
       const row = await updateProduct(c.get('db'), params.id, productInput(body), 'put', ifMatch(c));
-      await bumpCatalogVersion(c.env);
+      await purgeTags(productChanged(row.id, [row.previousCategoryId, row.categoryId]));
       return answer(c, row);
     },
   }),
@@ -96,7 +97,7 @@ export const adminProductsRoutes = [
     errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed', 'insufficient_stock'],
     handler: async (c, { params, body }) => {
       const row = await updateProduct(c.get('db'), params.id, productInput(body), 'patch', ifMatch(c));
-      await bumpCatalogVersion(c.env);
+      await purgeTags(productChanged(row.id, [row.previousCategoryId, row.categoryId]));
       return answer(c, row);
     },
   }),
@@ -111,7 +112,7 @@ export const adminProductsRoutes = [
     errors: ['not_found', 'precondition_failed'],
     handler: async (c, { params }) => {
       const outcome = await deleteOrArchiveProduct(c.get('db'), params.id, ifMatch(c));
-      await bumpCatalogVersion(c.env);
+      await purgeTags(productChanged(params.id, ['archived' in outcome ? outcome.archived.categoryId : outcome.categoryId]));
       if ('archived' in outcome) return answer(c, outcome.archived);
       // The rows are gone already; the files go last (an orphaned file is unreachable, a dangling row would not be).
       await deleteImageObjects(c.env.IMAGES, outcome.deletedImageKeys, (err) => logError(c, 'r2_delete_failed', err));

@@ -44,7 +44,7 @@ export function firstFreeSlug(base: string, taken: Set<string>): string {
 async function preflight(db: Db, opts: { categoryId?: number | null; sku?: string; exceptId?: number; slugBase?: string }) {
   const base = opts.slugBase ?? '';
   const [target, cats, skus, slugs] = await db.batch([
-    db.select({ id: products.id }).from(products).where(eq(products.id, opts.exceptId ?? 0)),
+    db.select({ id: products.id, categoryId: products.categoryId }).from(products).where(eq(products.id, opts.exceptId ?? 0)),
     db.select({ id: categories.id }).from(categories).where(eq(categories.id, opts.categoryId ?? 0)),
     db
       .select({ id: products.id })
@@ -61,13 +61,13 @@ async function preflight(db: Db, opts: { categoryId?: number | null; sku?: strin
   if (opts.exceptId !== undefined && target.length === 0) throw notFound('Product');
   if (opts.categoryId != null && cats.length === 0) throw unknownCategory();
   if (opts.sku !== undefined && skus.length > 0) throw skuConflict();
-  return new Set(slugs.map((s) => s.slug));
+  return { taken: new Set(slugs.map((s) => s.slug)), previousCategoryId: target[0]?.categoryId ?? null };
 }
 
 /** Creates a product; its slug comes from the name and is made unique with a numeric suffix. */
 export async function createProduct(db: Db, input: ProductInput & { name: string; priceCents: number; stock: number }): Promise<ProductRowView> {
   const base = slugify(input.name, SLUG_BASE_MAX) || 'product';
-  const taken = await preflight(db, { categoryId: input.categoryId, sku: input.sku, slugBase: base });
+  const { taken } = await preflight(db, { categoryId: input.categoryId, sku: input.sku, slugBase: base });
   let slug = firstFreeSlug(base, taken);
   let sku = input.sku ?? generateSku();
   for (let attempt = 1; ; attempt++) {
@@ -110,7 +110,7 @@ export async function updateProduct(
   input: ProductInput & { stockAdjustment?: number },
   mode: 'put' | 'patch',
   ifMatch?: IfMatch,
-): Promise<ProductRowView> {
+): Promise<ProductRowView & { previousCategoryId: number | null }> {
   const set: Partial<Record<keyof ProductInsert, unknown>> = {};
   if (input.name !== undefined) set.name = input.name;
   if (input.sku !== undefined) set.sku = input.sku;
@@ -132,9 +132,9 @@ export async function updateProduct(
   if (Object.keys(set).length === 0) {
     const [row] = await selectProductsInBatch(db).where(and(eq(products.id, id), matches));
     if (!row) throw (await findProduct(db, id)) ? preconditionFailed('product') : notFound('Product');
-    return row;
+    return { ...row, previousCategoryId: row.categoryId };
   }
-  await preflight(db, { categoryId: set.categoryId as number | null | undefined, sku: set.sku as string | undefined, exceptId: id });
+  const { previousCategoryId } = await preflight(db, { categoryId: set.categoryId as number | null | undefined, sku: set.sku as string | undefined, exceptId: id });
   set.updatedAt = new Date().toISOString();
   set.version = sql`${products.version} + 1`;
   try {
@@ -144,7 +144,8 @@ export async function updateProduct(
     ]);
     if (!rows[0]) throw notFound('Product');
     if (!updated.length) throw preconditionFailed('product');
-    return rows[0];
+    // The category it left: the cache purges that category's lists too.
+    return { ...rows[0], previousCategoryId };
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (input.stockAdjustment !== undefined && /CHECK constraint failed: stock_nonneg/.test(`${(e as Error).message} ${((e as Error).cause as Error | undefined)?.message ?? ''}`)) {
@@ -159,7 +160,7 @@ export async function updateProduct(
   }
 }
 
-export type DeleteOutcome = { archived: ProductRowView } | { deletedImageKeys: string[] };
+export type DeleteOutcome = { archived: ProductRowView } | { deletedImageKeys: string[]; categoryId: number | null };
 
 /**
  * Deletes a product with its images, or archives it (is_active = false) when any order line refers to it:
@@ -176,7 +177,7 @@ export async function deleteOrArchiveProduct(db: Db, id: number, ifMatch?: IfMat
   const [images, , deleted, archived, rows] = await db.batch([
     db.select({ key: productImages.key }).from(productImages).where(and(eq(productImages.productId, id), not(ordered), current)),
     db.delete(productImages).where(and(eq(productImages.productId, id), not(ordered), current)),
-    db.delete(products).where(and(eq(products.id, id), not(ordered), matches)).returning({ id: products.id }),
+    db.delete(products).where(and(eq(products.id, id), not(ordered), matches)).returning({ id: products.id, categoryId: products.categoryId }),
     db
       .update(products)
       .set({ isActive: false, updatedAt: new Date().toISOString(), version: sql`${products.version} + 1` })
@@ -184,7 +185,7 @@ export async function deleteOrArchiveProduct(db: Db, id: number, ifMatch?: IfMat
       .returning({ id: products.id }),
     selectProductsInBatch(db).where(eq(products.id, id)),
   ]);
-  if (deleted.length > 0) return { deletedImageKeys: images.map((i) => i.key) };
+  if (deleted.length > 0) return { deletedImageKeys: images.map((i) => i.key), categoryId: deleted[0].categoryId };
   if (!rows[0]) throw notFound('Product');
   if (!archived.length) throw preconditionFailed('product');
   return { archived: rows[0] };

@@ -1,94 +1,92 @@
 /**
- * Edge cache for public catalog reads (category and product lists/details, product reviews), in one place.
+ * Edge cache for public catalog reads (category and product lists/details, product reviews): the middleware.
+ * Storage, lifetimes and purging are in cache-store.ts; what each answer depends on is in cache-tags.ts.
  *
- * Key: the request origin + the canonical URL (sorted query, one trailing slash) + the catalog version held
- * by the CatalogVersion Durable Object. Every catalog write bumps that version after it commits and before
- * it answers, so a read that starts after a write's response can only find entries built after the write.
- * Entries live at most `EDGE_TTL_SECONDS` (the bound API.md allows for stock to trail checkouts, which do
- * not bump the version). A hit costs one DO call and one cache lookup, and no D1 query.
+ * A hit calls nothing remote: no Durable Object, no D1, only this isolate's memory or the data centre's Cache
+ * API. Freshness comes from lifetimes (at most EDGE_TTL_SECONDS, the bound API.md allows for stock to trail
+ * checkouts) and from purges by tag that every catalog write runs after it commits and before it answers.
  *
- * Two tiers share that key: a small in-isolate memory map (L1) in front of `caches.default` (L2). An L1 entry
- * expires at the same instant as the L2 entry it came from, so neither tier can serve beyond the 10 s bound, and
- * the version check still runs on every request, so L1 is exactly as consistent as L2.
+ * The key is built from the VALIDATED request, not the raw URL: known parameters only, normalised values
+ * (`page=01` is page 1, `in_stock=True` is true, `min_price=5` is 5.00), defaults dropped, sorted; numeric path
+ * segments without leading zeros. So `?page=1`, `?page=01&x=1` and no query at all are one entry, and
+ * unknown parameters never create entries. The handler builds its links from the same canonical URL
+ * (`catalogUrl`), so every request sharing a key would have produced the same bytes.
  *
  * Clients get an `ETag` (hash of the body), `304` for a matching `If-None-Match`, and
- * `Cache-Control: public, max-age=0, must-revalidate` so they always revalidate. `CATALOG_CACHE=off` skips the
- * edge cache; ETag/304 still work. Only 200 answers are stored; errors pass through untouched.
+ * `Cache-Control: public, max-age=0, must-revalidate`. `CATALOG_CACHE=off` skips storing and looking up; keys,
+ * ETag and 304 work the same. Only 200 answers are stored; errors pass through untouched.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import type * as z from 'zod';
 import type { AppEnv } from '../env';
 import { logError } from '../http/logging';
+import { normalizeQuery } from '../http/validate';
 import { sha256Hex } from '../lib/crypto';
-import { catalogVersion } from './catalog-version';
+import { EDGE_TTL_SECONDS, lookup, store, type CachedAnswer } from './cache-store';
 
-export const EDGE_TTL_SECONDS = 10;
+export { EDGE_TTL_SECONDS } from './cache-store';
 export const CLIENT_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
-const STORED_CACHE_CONTROL = `public, s-maxage=${EDGE_TTL_SECONDS}`;
-const KEY_PREFIX = '/__catalog-cache/v';
-/** When the stored entry stops being fresh (epoch ms); carried by L2 entries so L1 copies expire with them. */
-const EXPIRES_HEADER = 'X-Catalog-Cache-Expires';
+const KEY_PREFIX = '/__catalog-cache';
 
-interface MemoryEntry {
-  body: string;
-  etag: string;
-  contentType: string;
-  expires: number;
+/** How a route's answers are keyed and tagged. */
+export interface CacheSpec<Q extends z.ZodType = z.ZodType> {
+  /** The route's query schema: the key holds its parsed output, without unknown parameters or defaults. */
+  query?: Q;
+  /**
+   * How a parsed value is written back into the canonical URL when `String(value)` would not parse back, or
+   * undefined when it is the default in that context (dropped from the key).
+   */
+  format?: Partial<Record<string, (value: never, parsed: z.output<Q>) => string | undefined>>;
+  /** The tags of a 200 answer (see cache-tags.ts), from its JSON body and the parsed query. */
+  tags: (body: any, query: z.output<Q> | undefined, c: Context<AppEnv>) => string[];
 }
 
-/** L1: insertion-ordered map used as an LRU, bounded in entries and bytes (isolates have 128 MB). */
-const memory = new Map<string, MemoryEntry>();
-const MEMORY_MAX_ENTRIES = 512;
-const MEMORY_MAX_BYTES = 8 * 1024 * 1024;
-let memoryBytes = 0;
-
-function memoryGet(key: string, now: number): MemoryEntry | undefined {
-  const entry = memory.get(key);
-  if (!entry) return undefined;
-  memory.delete(key);
-  if (entry.expires <= now) {
-    memoryBytes -= entry.body.length;
-    return undefined;
-  }
-  memory.set(key, entry); // most recently used last
-  return entry;
+/** Path with exactly one trailing slash and numeric segments without leading zeros (`/products/007/` is `/products/7/`). */
+function canonicalPath(pathname: string): string {
+  const segments = pathname.replace(/\/+$/, '').split('/');
+  return segments.map((s) => (/^\d+$/.test(s) ? s.replace(/^0+(?=\d)/, '') : s)).join('/') + '/';
 }
 
-function memoryPut(key: string, entry: MemoryEntry): void {
-  if (entry.body.length > MEMORY_MAX_BYTES / 8) return;
-  const old = memory.get(key);
-  if (old) {
-    memory.delete(key);
-    memoryBytes -= old.body.length;
-  }
-  memory.set(key, entry);
-  memoryBytes += entry.body.length;
-  for (const [k, e] of memory) {
-    if (memory.size <= MEMORY_MAX_ENTRIES && memoryBytes <= MEMORY_MAX_BYTES) break;
-    memory.delete(k);
-    memoryBytes -= e.body.length;
-  }
-}
-
-/**
- * The URL the answer is built from: path with exactly one trailing slash, query parameters sorted by name
- * (repeated names keep their order). Routes build pagination links from it, so every request that shares a
- * cache key would have produced byte-identical bodies.
- */
+/** The canonical URL of a raw request URL: path normalised, query sorted (used where no schema applies). */
 export function canonicalUrl(requestUrl: string): URL {
   const url = new URL(requestUrl);
-  url.pathname = url.pathname.replace(/\/+$/, '') + '/';
-  const pairs = [...url.searchParams.entries()];
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  url.pathname = canonicalPath(url.pathname);
+  const pairs = [...url.searchParams.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   url.search = new URLSearchParams(pairs).toString();
   url.hash = '';
   return url;
 }
 
-/** The cache key of a request for a catalog version: same origin (so absolute URLs in bodies match), versioned path. */
-export function cacheKey(requestUrl: string, version: number): string {
-  const url = canonicalUrl(requestUrl);
-  return `${url.origin}${KEY_PREFIX}${version}${url.pathname}${url.search}`;
+const defaultsOf = new WeakMap<z.ZodType, Record<string, unknown>>();
+const NO_QUERY = {} as z.ZodType;
+
+/**
+ * The canonical URL of a request whose query parsed to `parsed`: every defined value that differs from the
+ * schema's default, written back with `format` or `String`, sorted by name.
+ */
+export function canonicalFromParsed(requestUrl: string, schema: z.ZodType, parsed: Record<string, unknown>, format: CacheSpec<any>["format"] = {}): URL {
+  let defaults = defaultsOf.get(schema);
+  if (!defaults) defaultsOf.set(schema, (defaults = (schema === NO_QUERY ? {} : (schema.safeParse({}).data ?? {})) as Record<string, unknown>));
+  const url = new URL(requestUrl);
+  url.pathname = canonicalPath(url.pathname);
+  const pairs: [string, string][] = [];
+  for (const name of Object.keys(parsed).sort()) {
+    const value = parsed[name];
+    if (value === undefined || value === defaults[name]) continue;
+    const write = format[name] as ((v: unknown, q: unknown) => string | undefined) | undefined;
+    const text = write ? write(value, parsed) : String(value);
+    if (text !== undefined) pairs.push([name, text]);
+  }
+  url.search = new URLSearchParams(pairs).toString();
+  url.hash = '';
+  return url;
 }
+
+/** The cache key of a canonical URL: same origin (absolute URLs in bodies match the caller), reserved path. */
+export const cacheKeyOf = (canonical: URL) => `${canonical.origin}${KEY_PREFIX}${canonical.pathname}${canonical.search}`;
+
+/** The canonical URL of the current catalog request (set by the middleware); handlers build links from it. */
+export const catalogUrl = (c: Context<AppEnv>): URL => c.get('catalogUrl') ?? canonicalUrl(c.req.url);
 
 /** True when an `If-None-Match` header lists `etag` (weak comparison, as RFC 9110 asks for GET). */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -97,64 +95,56 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
 }
 
-function clientResponse(c: Context<AppEnv>, body: BodyInit | null, etag: string, contentType: string, state: string): Response {
-  const headers = { ETag: etag, 'Cache-Control': CLIENT_CACHE_CONTROL, 'X-Cache': state };
-  if (etagMatches(c.req.header('If-None-Match'), etag)) return new Response(null, { status: 304, headers });
-  return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': contentType } });
-}
-
-/** Reads the fresh answer the handler produced, tags it with an ETag and (when `key` is given) stores it. */
-async function finish(c: Context<AppEnv>, key: string | null): Promise<void> {
-  const res = c.res;
-  if (res.status !== 200) return;
-  const body = await res.text();
-  const contentType = res.headers.get('Content-Type') ?? 'application/json';
-  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-  if (key) {
-    const expires = Date.now() + EDGE_TTL_SECONDS * 1000;
-    memoryPut(key, { body, etag, contentType, expires });
-    const stored = new Response(body, {
-      headers: { 'Content-Type': contentType, ETag: etag, 'Cache-Control': STORED_CACHE_CONTROL, [EXPIRES_HEADER]: String(expires) },
-    });
-    // Awaited rather than left to waitUntil: the next request for this URL is then guaranteed a hit, which keeps
-    // the behaviour deterministic (tests, benchmark warm-up). A failed put only costs a later miss.
-    await caches.default.put(key, stored).catch((err) => logError(c, 'catalog_cache_put_failed', err));
-  }
-  // Setting c.res keeps the headers middleware set earlier (CORS); the handler sets none of ours.
-  c.res = clientResponse(c, body, etag, contentType, key ? 'MISS' : 'BYPASS');
+function clientResponse(c: Context<AppEnv>, answer: Pick<CachedAnswer, 'body' | 'etag' | 'contentType'>, state: string): Response {
+  const headers = { ETag: answer.etag, 'Cache-Control': CLIENT_CACHE_CONTROL, 'X-Cache': state };
+  if (etagMatches(c.req.header('If-None-Match'), answer.etag)) return new Response(null, { status: 304, headers });
+  return new Response(answer.body, { status: 200, headers: { ...headers, 'Content-Type': answer.contentType } });
 }
 
 /**
  * Middleware for public catalog GET routes. Put it first on the route, before validation: a hit never runs
  * the handler. Requests carrying `Authorization` share the cache: these answers do not depend on the caller.
  */
-export const catalogCache: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get('config').catalogCache) {
-    await next();
-    return finish(c, null);
-  }
-  let key: string | null = null;
-  try {
-    key = cacheKey(c.req.url, await catalogVersion(c.env));
-    const now = Date.now();
-    const local = memoryGet(key, now);
-    if (local) return clientResponse(c, local.body, local.etag, local.contentType, 'HIT');
-    const hit = await caches.default.match(key);
-    if (hit) {
-      const entry: MemoryEntry = {
-        body: await hit.text(),
-        etag: hit.headers.get('ETag') ?? '""',
-        contentType: hit.headers.get('Content-Type') ?? 'application/json',
-        expires: Number(hit.headers.get(EXPIRES_HEADER)) || now + EDGE_TTL_SECONDS * 1000,
-      };
-      if (entry.expires > now) memoryPut(key, entry);
-      return clientResponse(c, entry.body, entry.etag, entry.contentType, 'HIT');
+export function catalogCache<Q extends z.ZodType>(spec: CacheSpec<Q>): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let parsed: Record<string, unknown> | undefined;
+    if (spec.query) {
+      const result = spec.query.safeParse(normalizeQuery(c.req.queries()));
+      // An invalid query is the route validator's to answer (400); such answers are never stored.
+      if (!result.success) return next();
+      parsed = result.data as Record<string, unknown>;
     }
-  } catch (err) {
-    // The cache is an optimisation: if the version DO or the cache fails, answer from D1 without storing.
-    logError(c, 'catalog_cache_unavailable', err);
-    key = null;
-  }
-  await next();
-  return finish(c, key);
-};
+    // A route without a query schema reads no parameter: every query string is the same answer.
+    const canonical = spec.query ? canonicalFromParsed(c.req.url, spec.query, parsed!, spec.format) : canonicalFromParsed(c.req.url, NO_QUERY, {});
+    c.set('catalogUrl', canonical);
+    let key: string | null = c.get('config').catalogCache ? cacheKeyOf(canonical) : null;
+    if (key) {
+      try {
+        const hit = await lookup(key);
+        if (hit) return clientResponse(c, hit, 'HIT');
+      } catch (err) {
+        // The cache is an optimisation: if it fails, answer from D1 without storing.
+        logError(c, 'catalog_cache_unavailable', err);
+        key = null;
+      }
+    }
+    await next();
+    const res = c.res;
+    if (res.status !== 200) return;
+    const answer: CachedAnswer = {
+      body: await res.text(),
+      contentType: res.headers.get('Content-Type') ?? 'application/json',
+      etag: '',
+      expires: Date.now() + EDGE_TTL_SECONDS * 1000,
+    };
+    answer.etag = `"${(await sha256Hex(answer.body)).slice(0, 32)}"`;
+    if (key) {
+      const tags = spec.tags(JSON.parse(answer.body), parsed as z.output<Q> | undefined, c);
+      // Awaited rather than left to waitUntil: the next request for this URL is then guaranteed a hit, which keeps
+      // the behaviour deterministic (tests, benchmark warm-up). A failed put only costs a later miss.
+      await store(key, answer, tags).catch((err) => logError(c, 'catalog_cache_put_failed', err));
+    }
+    // Setting c.res keeps the headers middleware set earlier (CORS, Server-Timing); the handler sets none of ours.
+    c.res = clientResponse(c, answer, key ? 'MISS' : 'BYPASS');
+  };
+}

@@ -32,7 +32,9 @@ const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', f
 
 export const ProductListQuery = z.object({
   ...pageFields,
-  search: text(200).describe('Case-insensitive match on name and description'),
+  search: text(200).describe(
+    'Words of the name or description, each matched as a word prefix ("blue kett" finds "Blue Kettle"), ignoring case and accents; ranked by relevance unless `ordering` is given',
+  ),
   category: text(200).describe('Category id, slug or exact name; an unknown category gives an empty list'),
   min_price: moneyFilter.describe('Minimum price (decimal, inclusive)'),
   max_price: moneyFilter.describe('Maximum price (decimal, inclusive)'),
@@ -54,12 +56,12 @@ export const ProductListQuery = z.object({
     .describe('"true": stock > 0; "false": out of stock (also accepted: True/False, 1/0)'),
   ordering: z
     .enum(PRODUCT_ORDERINGS, { error: `must be one of: ${PRODUCT_ORDERINGS.join(', ')}` })
-    .default('-created_at')
-    .describe('Sort key, "-" for descending; ties are broken by id'),
+    .optional()
+    .describe('Sort key, "-" for descending; ties are broken by id. Default: relevance when `search` is given, else -created_at'),
 });
 export type ProductListQuery = z.output<typeof ProductListQuery>;
 /** The filters of a product list, without pagination. */
-export type ProductFilters = Partial<Omit<ProductListQuery, 'page' | 'page_size' | 'ordering'>> & { ordering: ProductOrdering };
+export type ProductFilters = Partial<Omit<ProductListQuery, 'page' | 'page_size'>>;
 
 export const CategoryListQuery = z.object(pageFields);
 

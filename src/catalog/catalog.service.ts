@@ -4,12 +4,13 @@
  * Filters and orderings are chosen so that SQLite walks an index in order and stops at LIMIT (see the
  * products_* indexes in schema.ts and the EXPLAIN QUERY PLAN tests).
  */
-import { and, asc, desc, eq, gt, gte, lte, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { categories, products } from '../db/schema';
 import { notFound } from '../errors';
 import { limitOffset, type PageRequest } from '../http/pagination';
 import type { ProductFilters, ProductOrdering } from './catalog.schemas';
+import { matchesSearch, relevance } from './product-search';
 import { productColumns, selectProducts, type ProductRowView } from './products.queries';
 
 export interface PageRows<T> {
@@ -18,25 +19,6 @@ export interface PageRows<T> {
 }
 
 const DIGITS_RE = /^\d{1,15}$/;
-
-/**
- * `column` contains `text`, ignoring case. Not LIKE: D1 refuses LIKE/GLOB patterns over 50 bytes ("pattern too
- * complex", a 500 for any search of 49+ characters), while instr() has no limit and no wildcards to escape.
- * SQLite's lower() folds ASCII only, so each non-ASCII letter of the search also has its upper-case form folded
- * in the column (É → é), which makes "ÉCLAIR" find "Éclair". Those letters are inlined as literals, not bound:
- * a long Greek or Cyrillic search would otherwise exceed D1's 100 bound parameters per query.
- */
-export function containsText(column: SQLWrapper, text: string): SQL {
-  const needle = text.toLowerCase();
-  let haystack = sql`lower(${column})`;
-  for (const lower of new Set(Array.from(needle).filter((ch) => ch > '\x7f'))) {
-    const upper = lower.toUpperCase();
-    if (upper === lower || Array.from(upper).length !== 1) continue;
-    const literal = (ch: string) => sql.raw(`'${ch.replace(/'/g, "''")}'`);
-    haystack = sql`replace(${haystack}, ${literal(upper)}, ${literal(lower)})`;
-  }
-  return sql`instr(${haystack}, ${needle}) > 0`;
-}
 
 /**
  * The id of the category a key names, as one SQL expression: an id (digits) first, then a slug, then (for the
@@ -57,7 +39,7 @@ export function productConditions(f: Partial<ProductFilters>, opts: { activeOnly
   if (opts.activeOnly) conds.push(eq(products.isActive, true));
   if (f.category !== undefined) conds.push(sql`${products.categoryId} = ${categoryIdFor(f.category, { byName: true })}`);
   if (f.search !== undefined) {
-    conds.push(or(containsText(products.name, f.search), containsText(products.description, f.search)));
+    conds.push(matchesSearch(f.search));
   }
   if (f.min_price !== undefined) conds.push(gte(products.priceCents, f.min_price));
   if (f.max_price !== undefined) conds.push(lte(products.priceCents, f.max_price));
@@ -80,17 +62,31 @@ export function productOrder(ordering: ProductOrdering): SQL[] {
   return [dir(column), dir(products.id)];
 }
 
-/** The page query of a product list (exported so tests can EXPLAIN the exact SQL that runs). */
+/**
+ * The page query of a product list (exported so tests can EXPLAIN the exact SQL that runs). Without `ordering`,
+ * a search is ranked by relevance (BM25 from the FTS5 index, joined on the product id) and anything else is
+ * newest first.
+ */
 export function productPageQuery(db: Db, f: ProductFilters, page: PageRequest, opts = { activeOnly: true }) {
   const where = productConditions(f, opts);
   const total = db.select({ n: sql<number>`count(*)` }).from(products).where(where);
   const { limit, offset } = limitOffset(page);
-  return db
+  const base = db
     .select({ ...productColumns, total: sql<number>`${total}`.mapWith(Number) })
     .from(products)
-    .leftJoin(categories, eq(categories.id, products.categoryId))
+    .leftJoin(categories, eq(categories.id, products.categoryId));
+  if (f.ordering === undefined && f.search !== undefined) {
+    const rank = relevance(db, f.search);
+    return base
+      .innerJoin(rank, eq(rank.id, products.id))
+      .where(where)
+      .orderBy(asc(rank.rank), asc(products.id))
+      .limit(limit)
+      .offset(offset);
+  }
+  return base
     .where(where)
-    .orderBy(...productOrder(f.ordering))
+    .orderBy(...productOrder(f.ordering ?? '-created_at'))
     .limit(limit)
     .offset(offset);
 }

@@ -4,7 +4,8 @@ import type { AppEnv } from '../env';
 import { PageQuery, pageOf, paginate } from '../http/pagination';
 import { defineRoute } from '../http/route';
 import { AdminCategoryView, adminCategoryView, CategoryBody, CategoryPatchBody, IdParam, type CategoryRowView } from './catalog-admin.schemas';
-import { bumpCatalogVersion } from './catalog-version';
+import { purgeTags } from './cache-store';
+import { categoryChanged } from './cache-tags';
 import { categoryEtag, IfMatchHeaders, parseIfMatch } from './etag';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './categories-admin.service';
 
@@ -13,7 +14,7 @@ const ONE = `${BASE}/:id{[0-9]+}`;
 const admin = { auth: 'admin' as const, tag: 'Admin: catalog' };
 const view = { description: 'The category', schema: AdminCategoryView };
 
-// Every catalog write bumps the version before answering, so no later public read is served from older cache.
+// Every catalog write purges what depends on it before answering (cache-tags.ts), so no later public read is older.
 const IF_MATCH = ' Honours `If-Match` (the `ETag` of a read): 412 `precondition_failed` when the category changed since.';
 /** The category with its ETag, so the next write can be conditional. */
 const answer = (c: Context<AppEnv>, row: CategoryRowView) => c.json(adminCategoryView(row), 200, { ETag: categoryEtag(row) });
@@ -38,7 +39,7 @@ export const adminCategoriesRoutes = [
     errors: ['conflict', 'malformed_json'],
     handler: async (c, { body }) => {
       const row = await createCategory(c.get('db'), body);
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(row.id));
       return c.json(adminCategoryView(row), 201, { Location: `${new URL(c.req.url).origin}${BASE}/${row.id}/` });
     },
   }),
@@ -60,7 +61,7 @@ export const adminCategoriesRoutes = [
     errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed'],
     handler: async (c, { params, body }) => {
       const row = await updateCategory(c.get('db'), params.id, body, 'put', ifMatch(c));
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(row.id));
       return answer(c, row);
     },
   }),
@@ -73,7 +74,7 @@ export const adminCategoriesRoutes = [
     errors: ['not_found', 'conflict', 'malformed_json', 'precondition_failed'],
     handler: async (c, { params, body }) => {
       const row = await updateCategory(c.get('db'), params.id, body, 'patch', ifMatch(c));
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(row.id));
       return answer(c, row);
     },
   }),
@@ -86,7 +87,7 @@ export const adminCategoriesRoutes = [
     errors: ['not_found', 'precondition_failed'],
     handler: async (c, { params }) => {
       await deleteCategory(c.get('db'), params.id, ifMatch(c));
-      await bumpCatalogVersion(c.env);
+      await purgeTags(categoryChanged(params.id));
       return c.body(null, 204);
     },
   }),

@@ -31,9 +31,9 @@ function wrapStatement(stmt: D1PreparedStatement, counter: { count: number }): D
   return proxy;
 }
 
-/** D1 with every round trip counted in `counter`. */
-export function countingD1(d1: D1Database, counter: { count: number }): D1Database {
-  return new Proxy(d1, {
+/** D1 (or one Sessions API session of it) with every round trip counted in `counter`. */
+export function countingD1(d1: D1Database | D1DatabaseSession, counter: { count: number }): D1Database {
+  return new Proxy(d1 as D1Database, {
     get(target, prop) {
       if (prop === 'prepare') return (query: string) => wrapStatement(target.prepare(query), counter);
       if (prop === 'batch') {
@@ -49,6 +49,6 @@ export function countingD1(d1: D1Database, counter: { count: number }): D1Databa
 }
 
 /** A Drizzle client for one request (or one Durable Object call). */
-export function createDb(d1: D1Database, counter: { count: number } = { count: 0 }): Db {
+export function createDb(d1: D1Database | D1DatabaseSession, counter: { count: number } = { count: 0 }): Db {
   return drizzle(countingD1(d1, counter));
 }

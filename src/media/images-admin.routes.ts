@@ -4,7 +4,8 @@
  * client sends one.
  */
 import type { MiddlewareHandler } from 'hono';
-import { bumpCatalogVersion } from '../catalog/catalog-version';
+import { purgeTags } from '../catalog/cache-store';
+import { productContentChanged } from '../catalog/cache-tags';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { limitBody } from '../http/body-limit';
@@ -47,7 +48,7 @@ export const adminImagesRoutes = [
     errors: ['not_found', 'payload_too_large', 'unsupported_media_type'],
     handler: async (c, { params, body }) => {
       const image = await addProductImage({ db: c.get('db'), bucket: c.env.IMAGES }, params.id, body as ImageUploadForm);
-      await bumpCatalogVersion(c.env);
+      await purgeTags(productContentChanged(params.id));
       const url = mediaUrl(new URL(c.req.url).origin, image.key);
       return c.json({ id: image.id, url, alt: image.alt, position: image.position }, 201, { Location: url });
     },
@@ -60,7 +61,7 @@ export const adminImagesRoutes = [
     errors: ['not_found'],
     handler: async (c, { params }) => {
       const key = await deleteImageRow(c.get('db'), params.id, params.image_id);
-      await bumpCatalogVersion(c.env);
+      await purgeTags(productContentChanged(params.id));
       // The row is gone first: from now on nothing links to the file, so removing it cannot break a page.
       await deleteImageObjects(c.env.IMAGES, [key], (err) => logError(c, 'r2_delete_failed', err));
       return c.body(null, 204);

@@ -1,15 +1,15 @@
 /**
- * Placing an order from a cart snapshot: ONE read of the live product rows, then ONE D1 batch that inserts the
- * order, its items (price snapshots), the first status-history row and the idempotency record, and decrements
- * every line's stock. A D1 batch is one transaction, and `CHECK (stock >= 0)` (stock_nonneg) makes the whole batch
+ * Placing an order from a cart snapshot in ONE D1 round trip: one batch that inserts the order with totals
+ * computed from the live product rows, its items (price snapshots copied from `products` inside the batch), the
+ * first status-history row and the idempotency record, and decrements every line's stock. A D1 batch is one transaction, and `CHECK (stock >= 0)` (stock_nonneg) makes the whole batch
  * fail when any line is short at commit time — whatever the read saw — so stock can never be oversold.
  * Runs inside the user's cart Durable Object, which serializes checkouts of one cart.
  */
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { idempotencyRecords, orders, products } from '../db/schema';
 import { liveProductsQuery, type LiveProduct } from '../lines/live-products';
-import { cartTotals, lineSubtotal, shortLines, type ShortLine } from '../lines/line-math';
+import { shortLines, type ShortLine } from '../lines/line-math';
 import { nowIso } from '../lib/crypto';
 import { writeBatch, type Statement } from './d1-batch';
 import { orderNumber } from './order-number';
@@ -44,7 +44,7 @@ export type PlaceOrderOutcome =
   /** The buyer's account was deleted after their access token was issued (orders.user_id has no row). */
   | { kind: 'account_gone' };
 
-type BatchFailure = 'stock' | 'foreign_key' | 'number_clash' | 'idempotency_clash' | 'other';
+type BatchFailure = 'stock' | 'gone' | 'foreign_key' | 'number_clash' | 'idempotency_clash' | 'other';
 
 /** D1 reports constraint failures in the message (batch) or in its cause (single drizzle statement). */
 export function classifyBatchError(err: unknown): BatchFailure {
@@ -52,88 +52,143 @@ export function classifyBatchError(err: unknown): BatchFailure {
   const text = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
   if (/CHECK constraint failed: stock_nonneg/.test(text)) return 'stock';
   if (/FOREIGN KEY constraint failed/.test(text)) return 'foreign_key';
+  // A cart line whose product row is gone: the items INSERT … SELECT finds no name/price to copy.
+  if (/NOT NULL constraint failed: (order_items|orders)\./.test(text)) return 'gone';
   if (/UNIQUE constraint failed: orders\.number/.test(text)) return 'number_clash';
   if (/UNIQUE constraint failed: idempotency_records\./.test(text)) return 'idempotency_clash';
   return 'other';
 }
 
+/**
+ * The lines as an inline `VALUES` table `l(product_id, quantity, pos)`. Integers only (validated here), so they are
+ * written as literals: a 100-line cart would otherwise need 300 bound parameters, beyond D1's 100 per statement.
+ */
+function linesTable(lines: PlaceOrderInput['lines']): SQL {
+  const rows = lines.map((l, pos) => {
+    if (![l.productId, l.quantity].every(Number.isSafeInteger)) throw new Error('cart line is not an integer');
+    return `(${l.productId}, ${l.quantity}, ${pos})`;
+  });
+  return sql.raw(`l(product_id, quantity, pos) AS (VALUES ${rows.join(', ')})`);
+}
+
+/**
+ * The checkout batch. Every statement reads `products` as it writes, inside the one transaction, so prices,
+ * totals and stock are those of the commit instant: the order's totals (an aggregate over the lines joined to
+ * products), the stock decrements (CHECK stock_nonneg is the judge), and the items with their price snapshots
+ * (`INSERT … SELECT`, `RETURNING` what was written). A line whose product no longer exists has no price to
+ * copy: its item row gets a NULL name and fails NOT NULL, so the batch fails like a short line.
+ */
+function checkoutStatements(db: Db, input: PlaceOrderInput, number: string, now: string): Statement[] {
+  const l = linesTable(input.lines);
+  const orderId = sql`(SELECT id FROM orders WHERE number = ${number})`;
+  const firstId = sql.raw(String(input.lines[0].productId));
+  return [
+    sql`WITH ${l} INSERT INTO orders (number, user_id, status, payment_method, payment_status, currency, subtotal_cents, shipping_cents,
+        total_cents, shipping_address, note, created_at, updated_at)
+      SELECT ${number}, ${input.userId}, 'pending', ${input.body.payment_method}, 'unpaid', (SELECT currency FROM products WHERE id = ${firstId}),
+        coalesce(sum(p.price_cents * l.quantity), 0), ${SHIPPING_CENTS}, coalesce(sum(p.price_cents * l.quantity), 0) + ${SHIPPING_CENTS},
+        ${JSON.stringify(input.body.shipping_address)}, ${input.body.note ?? ''}, ${now}, ${now}
+      FROM l JOIN products AS p ON p.id = l.product_id
+      ${openCodGuard(input)}
+      RETURNING id, currency, subtotal_cents, total_cents`,
+    // An archived product takes its stock to -1 here, so it fails the batch exactly like a short line.
+    ...input.lines.map((line) =>
+      db
+        .update(products)
+        .set({ stock: sql`${products.stock} - CASE WHEN ${products.isActive} = 1 THEN ${line.quantity} ELSE ${products.stock} + 1 END` })
+        .where(eq(products.id, line.productId)),
+    ),
+    sql`WITH ${l} INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents)
+      SELECT ${orderId}, l.product_id, p.name, p.sku, p.price_cents, l.quantity, p.price_cents * l.quantity
+      FROM l LEFT JOIN products AS p ON p.id = l.product_id ORDER BY l.pos
+      RETURNING product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents`,
+    sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) VALUES (${orderId}, 'pending', ${input.userId}, 'customer', ${now})`,
+    ...(input.idempotency
+      ? [
+          // A key older than 24 h may be used again: its stale record must not trip the unique index.
+          sql`DELETE FROM idempotency_records WHERE user_id = ${input.userId} AND key = ${input.idempotency.key} AND expires_at <= ${now}`,
+          sql`INSERT INTO idempotency_records (user_id, key, fingerprint, order_id, created_at, expires_at)
+          VALUES (${input.userId}, ${input.idempotency.key}, ${input.idempotency.fingerprint}, ${orderId}, ${now}, ${new Date(Date.parse(now) + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString()})`,
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Unpaid `cod` orders hold stock until staff act on them, so one account could otherwise reserve a whole catalog.
+ * Checked inside the order INSERT itself (an aggregate with a HAVING that is false inserts no row; the items then
+ * have no order to refer to and fail the whole batch), so the limit costs no extra round trip and no concurrent
+ * checkout can slip past it.
+ */
+function openCodGuard(input: PlaceOrderInput): SQL {
+  if (input.body.payment_method !== 'cod' || input.maxOpenCodOrders === undefined) return sql``;
+  return sql`HAVING (SELECT count(*) FROM orders AS o WHERE o.user_id = ${input.userId} AND o.status = 'pending'
+    AND o.payment_method = 'cod' AND o.payment_status = 'unpaid') < ${input.maxOpenCodOrders}`;
+}
+
+interface ItemRow {
+  product_id: number;
+  product_name: string;
+  sku: string;
+  unit_price_cents: number;
+  quantity: number;
+  subtotal_cents: number;
+}
+
+/** The order as the batch wrote it, from the batch's own RETURNING rows (no read after the write). */
+function placedOrder(results: D1Result[], input: PlaceOrderInput, number: string, now: string): OrderRecord {
+  const head = results[0].results[0] as { id: number; currency: string; subtotal_cents: number; total_cents: number };
+  const rows = results[1 + input.lines.length].results as ItemRow[];
+  // RETURNING rows come in no promised order: put them back in cart order.
+  const byProduct = new Map(rows.map((r) => [r.product_id, r]));
+  const items: OrderItemRecord[] = input.lines.map((line) => {
+    const r = byProduct.get(line.productId)!;
+    return { productId: r.product_id, productName: r.product_name, sku: r.sku, unitPriceCents: r.unit_price_cents, quantity: r.quantity, subtotalCents: r.subtotal_cents };
+  });
+  return {
+    id: head.id, number, userId: input.userId, status: 'pending', paymentMethod: input.body.payment_method, paymentStatus: 'unpaid',
+    currency: head.currency, subtotalCents: head.subtotal_cents, shippingCents: SHIPPING_CENTS, totalCents: head.total_cents,
+    shippingAddress: JSON.stringify(input.body.shipping_address), note: input.body.note ?? '', createdAt: now, updatedAt: now,
+    items, history: [{ status: 'pending', byUserId: input.userId, actor: 'customer', at: now }],
+  };
+}
+
+/**
+ * Places the order in ONE D1 round trip on the happy path: the batch computes and writes everything and hands
+ * the order back. Only when it fails does a second round trip read the live products, to list every short line
+ * (409) or, when nothing is short any more (a race that resolved), to try again.
+ */
 export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceOrderOutcome> {
   const ids = input.lines.map((l) => l.productId);
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    // Read 1: live prices and stock (the price snapshot is taken here, at checkout, not when the line was added),
-    // and for `cod` the buyer's open cod orders, in the same round trip.
-    const { live, openCod } = await readLive(db, ids, input);
-    if (openCod !== undefined && openCod >= input.maxOpenCodOrders!) return { kind: 'too_many_open', max: input.maxOpenCodOrders! };
-    const short = shortLines(input.lines, (id) => live.get(id));
-    if (short.length) return { kind: 'short', short };
-
-    const items: OrderItemRecord[] = input.lines.map((l) => {
-      const p = live.get(l.productId)!;
-      const item = { productId: p.id, productName: p.name, sku: p.sku, unitPriceCents: p.priceCents, quantity: l.quantity };
-      return { ...item, subtotalCents: lineSubtotal(item) };
-    });
-    const currency = live.get(ids[0])!.currency;
-    const { subtotalCents } = cartTotals(items);
     const number = orderNumber();
     const now = nowIso();
-    const order = {
-      number, userId: input.userId, status: 'pending' as const, paymentMethod: input.body.payment_method,
-      paymentStatus: 'unpaid' as const, currency, subtotalCents, shippingCents: SHIPPING_CENTS,
-      totalCents: subtotalCents + SHIPPING_CENTS, shippingAddress: JSON.stringify(input.body.shipping_address),
-      note: input.body.note ?? '', createdAt: now, updatedAt: now,
-    };
-    // Later statements find the new order by its unique number: the batch cannot pass the id along.
-    const orderId = sql`(SELECT id FROM orders WHERE number = ${number})`;
-    const statements: Statement[] = [
-      db.insert(orders).values(order).returning({ id: orders.id }),
-      // An archived product takes its stock to -1 here, so it fails the batch exactly like a short line.
-      ...items.map((i) =>
-        db
-          .update(products)
-          .set({ stock: sql`${products.stock} - CASE WHEN ${products.isActive} = 1 THEN ${i.quantity} ELSE ${products.stock} + 1 END` })
-          .where(eq(products.id, i.productId)),
-      ),
-      ...items.map((i) =>
-        sql`INSERT INTO order_items (order_id, product_id, product_name, sku, unit_price_cents, quantity, subtotal_cents)
-          VALUES (${orderId}, ${i.productId}, ${i.productName}, ${i.sku}, ${i.unitPriceCents}, ${i.quantity}, ${i.subtotalCents})`,
-      ),
-      sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) VALUES (${orderId}, 'pending', ${input.userId}, 'customer', ${now})`,
-      ...(input.idempotency
-        ? [
-            // A key older than 24 h may be used again: its stale record must not trip the unique index.
-            sql`DELETE FROM idempotency_records WHERE user_id = ${input.userId} AND key = ${input.idempotency.key} AND expires_at <= ${now}`,
-            sql`INSERT INTO idempotency_records (user_id, key, fingerprint, order_id, created_at, expires_at)
-            VALUES (${input.userId}, ${input.idempotency.key}, ${input.idempotency.fingerprint}, ${orderId}, ${now}, ${new Date(Date.parse(now) + IDEMPOTENCY_TTL_SECONDS * 1000).toISOString()})`,
-          ]
-        : []),
-    ];
     try {
-      // Write: the one batch. It commits whole or not at all.
-      const [inserted] = await writeBatch(db, statements);
-      const history = [{ status: 'pending' as const, byUserId: input.userId, actor: 'customer', at: now }];
-      return { kind: 'placed', order: { ...order, id: (inserted.results[0] as { id: number }).id, items, history } };
+      const results = await writeBatch(db, checkoutStatements(db, input, number, now));
+      return { kind: 'placed', order: placedOrder(results, input, number, now) };
     } catch (err) {
       lastError = err;
       const failure = classifyBatchError(err);
       if (failure === 'idempotency_clash' && input.idempotency) return replayFromD1(db, input.userId, input.idempotency);
-      // Lost a race: the next attempt's read says what is short now (the 409 lists every short line).
-      if (failure === 'stock' || failure === 'number_clash' || (failure === 'foreign_key' && attempt === 1)) continue;
-      // A product deleted under the cart was seen by the re-read of attempt 2; a foreign key that still fails
-      // can only be the buyer's own row: a token that outlived its account.
-      if (failure === 'foreign_key') return { kind: 'account_gone' };
-      throw err;
+      if (failure === 'number_clash') continue;
+      if (failure !== 'stock' && failure !== 'gone' && failure !== 'foreign_key') throw err;
+      // The failure path: what is short now? (The 409 lists every short line with what is available.) And for
+      // `cod`, did the open-order guard refuse the insert?
+      const { live, openCod } = await readLive(db, ids, input);
+      const shortNow = shortLines(input.lines, (id) => live.get(id));
+      if (shortNow.length) return { kind: 'short', short: shortNow };
+      if (openCod !== undefined && openCod >= input.maxOpenCodOrders!) return { kind: 'too_many_open', max: input.maxOpenCodOrders! };
+      // Nothing is short and every product exists: a foreign key can only be the buyer's own row, a token
+      // that outlived its account. A stock failure with nothing short lost a race that resolved: try again.
+      if (failure === 'foreign_key' || failure === 'gone') return { kind: 'account_gone' };
     }
   }
   if (classifyBatchError(lastError) === 'stock') return { kind: 'busy' };
   throw lastError;
 }
 
-/**
- * Unpaid `cod` orders hold stock until staff act on them, so one account could otherwise reserve a whole catalog.
- * Counted here, before the batch: checkouts of one customer are serialized by their cart Durable Object, so no
- * other checkout of theirs can slip in between this count and the batch.
- */
+/** The failure path's read: live products and, for `cod`, the buyer's open cod orders, in one round trip. */
 async function readLive(db: Db, ids: readonly number[], input: PlaceOrderInput): Promise<{ live: Map<number, LiveProduct>; openCod?: number }> {
   const toMap = (rows: LiveProduct[]) => new Map(rows.map((r) => [r.id, r]));
   if (input.body.payment_method !== 'cod' || input.maxOpenCodOrders === undefined) return { live: toMap(await liveProductsQuery(db, ids)) };

@@ -1,8 +1,9 @@
 /** Product reviews (API.md "Catalog (public)"): the public list is edge-cached; writes need a bearer token. */
 import type { Context } from 'hono';
-import { canonicalUrl, catalogCache } from '../catalog/catalog-cache';
+import { purgeTags } from '../catalog/cache-store';
+import { productContentChanged, tag } from '../catalog/cache-tags';
+import { catalogCache, catalogUrl } from '../catalog/catalog-cache';
 import { CachedReadHeaders, ProductIdParams } from '../catalog/catalog.schemas';
-import { bumpCatalogVersion } from '../catalog/catalog-version';
 import type { AppEnv } from '../env';
 import { currentUser } from '../http/auth';
 import { PageQuery, pageOf, paginate } from '../http/pagination';
@@ -12,19 +13,19 @@ import { deleteReview, listReviews, upsertReview } from './reviews.service';
 
 const API = '/api/v1';
 const REVIEW = `${API}/products/:id{[0-9]+}/review/`;
-const deps = (c: Context<AppEnv>) => ({ db: c.get('db'), bumpCatalog: () => bumpCatalogVersion(c.env) });
+const deps = (c: Context<AppEnv>) => ({ db: c.get('db'), invalidate: (productId: number) => purgeTags(productContentChanged(productId)) });
 
 export const reviewsRoutes = [
   defineRoute({
     method: 'get', path: `${API}/products/:id{[0-9]+}/reviews/`, auth: 'public', tag: 'Reviews', summary: 'Reviews of an active product, newest first',
     description: 'Served from the edge cache (ETag, 304 on If-None-Match).',
-    use: [catalogCache],
+    use: [catalogCache({ query: PageQuery, tags: (_page, _q, c) => [tag.product(Number(c.req.param('id')))] })],
     request: { params: ProductIdParams, query: PageQuery, headers: CachedReadHeaders },
     responses: { 200: { description: 'A page of reviews', schema: pageOf(ReviewView) }, 304: { description: 'Not modified' } },
     errors: ['not_found'],
     handler: async (c, { params, query }) => {
       const { count, rows } = await listReviews(c.get('db'), params.id, query);
-      return c.json(paginate(canonicalUrl(c.req.url), query, count, rows.map(reviewView)));
+      return c.json(paginate(catalogUrl(c), query, count, rows.map(reviewView)));
     },
   }),
 

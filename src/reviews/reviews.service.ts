@@ -14,8 +14,8 @@ import type { ReviewBody, ReviewRow } from './reviews.schemas';
 
 export interface ReviewDeps {
   db: Db;
-  /** Invalidates cached catalog reads (bumpCatalogVersion in production). */
-  bumpCatalog: () => Promise<unknown>;
+  /** Invalidates the product's cached catalog answers (its detail, reviews and the list pages showing it). */
+  invalidate: (productId: number) => Promise<unknown>;
 }
 
 /** Orders in these states count as a purchase for `verified_purchase`. */
@@ -92,7 +92,7 @@ export async function upsertReview(deps: ReviewDeps, userId: number, productId: 
     usableAccount(caller[0]);
     throw notFound('Product');
   }
-  await deps.bumpCatalog();
+  await deps.invalidate(productId);
   return { created: before.length === 0, review: after[0] };
 }
 
@@ -112,7 +112,7 @@ export async function deleteReview(deps: ReviewDeps, userId: number, productId: 
     usableAccount(caller[0]);
     throw notFound('Review');
   }
-  await deps.bumpCatalog();
+  await deps.invalidate(productId);
 }
 
 /** A page of an active product's reviews, newest first: one batch (product check, count, page). */

@@ -1,13 +1,13 @@
 /**
  * Test data factories. Rows are written straight into the real D1 (fast, no PBKDF2 per user) and tokens are
- * signed with the test configuration, exactly as the token endpoint would sign them. Catalog factories bump
- * the catalog version so edge-cached reads see the new rows, as an admin write would.
+ * signed with the test configuration, exactly as the token endpoint would sign them. Catalog factories
+ * purge the whole catalog cache so edge-cached reads see the new rows (an admin write purges only what it touches).
  */
 import { env } from 'cloudflare:test';
 import { loadConfig } from '../../src/config';
 import { createDb } from '../../src/db/client';
 import { categories, products, users } from '../../src/db/schema';
-import { bumpCatalogVersion } from '../../src/catalog/catalog-version';
+import { purgeEverything } from '../../src/catalog/cache-store';
 import { signAccessToken } from '../../src/users/access-token';
 import { hashPassword } from '../../src/users/password';
 
@@ -48,7 +48,7 @@ export async function makeCategory(opts: { name?: string; slug?: string; descrip
     .insert(categories)
     .values({ name, slug: opts.slug ?? name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), description: opts.description ?? '' })
     .returning();
-  await bumpCatalogVersion(env);
+  await purgeEverything();
   return row;
 }
 
@@ -80,6 +80,6 @@ export async function makeProduct(opts: ProductOpts = {}) {
       ...(opts.createdAt ? { createdAt: opts.createdAt, updatedAt: opts.createdAt } : {}),
     })
     .returning();
-  await bumpCatalogVersion(env);
+  await purgeEverything();
   return row;
 }

@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { notFound } from '../../errors';
 import { CategoryBody } from '../../catalog/catalog-admin.schemas';
-import { bumpCatalogVersion } from '../../catalog/catalog-version';
+import { purgeTags } from '../../catalog/cache-store';
+import { categoryChanged } from '../../catalog/cache-tags';
 import { createCategory, deleteCategory, listCategories, updateCategory } from '../../catalog/categories-admin.service';
 import { consoleSession } from '../guard';
 import { appErrorFields, formFields, optional, queryOf, zodFieldErrors } from '../form';
@@ -122,13 +123,13 @@ export async function createCategorySubmit(c: C) {
   const parsed = CategoryBody.safeParse({ name: f.name ?? '', slug: optional(f.slug), description: f.description ?? '' });
   if (!parsed.success) return categoriesPage(c, { values: f, errors: zodFieldErrors(parsed.error) });
   try {
-    await createCategory(c.get('db'), parsed.data);
+    const row = await createCategory(c.get('db'), parsed.data);
+    await purgeTags(categoryChanged(row.id));
   } catch (e) {
     const errors = appErrorFields(e);
     if (errors) return categoriesPage(c, { values: f, errors });
     throw e;
   }
-  await bumpCatalogVersion(c.env);
   return c.redirect(href('/categories?flash=category_created'), 303);
 }
 
@@ -144,12 +145,12 @@ export async function renameCategorySubmit(c: C) {
     if (errors) return categoriesPage(c, { values: f, errors, editId: id });
     throw e;
   }
-  await bumpCatalogVersion(c.env);
+  await purgeTags(categoryChanged(id));
   return c.redirect(href('/categories?flash=category_saved'), 303);
 }
 
 export async function deleteCategorySubmit(c: C) {
   await deleteCategory(c.get('db'), categoryId(c));
-  await bumpCatalogVersion(c.env);
+  await purgeTags(categoryChanged(categoryId(c)));
   return c.redirect(href('/categories?flash=category_deleted'), 303);
 }

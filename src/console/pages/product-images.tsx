@@ -2,7 +2,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../errors';
-import { bumpCatalogVersion } from '../../catalog/catalog-version';
+import { purgeTags } from '../../catalog/cache-store';
+import { productContentChanged } from '../../catalog/cache-tags';
 import type { ProductRowView } from '../../catalog/products.queries';
 import { logError } from '../../http/logging';
 import { ImageUploadForm } from '../../media/images.schemas';
@@ -88,7 +89,7 @@ export async function uploadImage(c: C) {
     if (e instanceof AppError && e.code !== 'not_found') return editProductPage(c, { imageError: e.message });
     throw e;
   }
-  await bumpCatalogVersion(c.env);
+  await purgeTags(productContentChanged(id));
   return c.redirect(href(`/products/${id}?flash=image_added`), 303);
 }
 
@@ -96,14 +97,14 @@ export async function moveImageSubmit(c: C) {
   const id = productId(c);
   const step = (await c.req.parseBody()).step === '-1' ? -1 : 1;
   await moveImage(c.get('db'), id, Number(c.req.param('imageId')), step);
-  await bumpCatalogVersion(c.env);
+  await purgeTags(productContentChanged(id));
   return c.redirect(href(`/products/${id}?flash=image_moved`), 303);
 }
 
 export async function deleteImageSubmit(c: C) {
   const id = productId(c);
   const key = await deleteImageRow(c.get('db'), id, Number(c.req.param('imageId')));
-  await bumpCatalogVersion(c.env);
+  await purgeTags(productContentChanged(id));
   await deleteImageObjects(c.env.IMAGES, [key], (err) => logError(c, 'r2_delete_failed', err));
   return c.redirect(href(`/products/${id}?flash=image_deleted`), 303);
 }

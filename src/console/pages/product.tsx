@@ -8,7 +8,8 @@ import type { AppEnv } from '../../env';
 import { notFound } from '../../errors';
 import { ProductBody, ProductPatchBody, productInput } from '../../catalog/catalog-admin.schemas';
 import { createProduct, deleteOrArchiveProduct, updateProduct } from '../../catalog/catalog-admin.service';
-import { bumpCatalogVersion } from '../../catalog/catalog-version';
+import { purgeTags } from '../../catalog/cache-store';
+import { productChanged } from '../../catalog/cache-tags';
 import { listCategories } from '../../catalog/categories-admin.service';
 import { findProduct, type ProductRowView } from '../../catalog/products.queries';
 import { adjustStock } from '../../catalog/stock.service';
@@ -133,7 +134,7 @@ export async function createProductSubmit(c: C) {
   try {
     const b = parsed.data;
     const row = await createProduct(c.get('db'), { ...productInput(b), name: b.name, priceCents: b.price, stock: b.stock });
-    await bumpCatalogVersion(c.env);
+    await purgeTags(productChanged(row.id, [row.categoryId]));
     return c.redirect(href(`/products/${row.id}?flash=created`), 303);
   } catch (e) {
     const errors = appErrorFields(e);
@@ -215,13 +216,13 @@ export async function saveProduct(c: C) {
   const parsed = ProductPatchBody.safeParse(bodyOf(f, false));
   if (!parsed.success) return editProductPage(c, { values: f, errors: zodFieldErrors(parsed.error) });
   try {
-    await updateProduct(c.get('db'), id, productInput(parsed.data), 'patch');
+    const row = await updateProduct(c.get('db'), id, productInput(parsed.data), 'patch');
+    await purgeTags(productChanged(id, [row.previousCategoryId, row.categoryId]));
   } catch (e) {
     const errors = appErrorFields(e);
     if (errors) return editProductPage(c, { values: f, errors });
     throw e;
   }
-  await bumpCatalogVersion(c.env);
   return c.redirect(href(`/products/${id}?flash=saved`), 303);
 }
 
@@ -244,21 +245,22 @@ export async function stockSubmit(c: C) {
     if (errors?.delta) return editProductPage(c, { stockError: `Cannot apply: ${errors.delta}.` });
     throw e;
   }
-  await bumpCatalogVersion(c.env);
+  // in_stock can flip: the lists filtered by it change, like after an admin stock write.
+  await purgeTags(productChanged(id, []));
   return c.redirect(href(`/products/${id}?flash=stock`), 303);
 }
 
 export async function archiveSubmit(c: C) {
   const id = productId(c);
   const active = (await formFields(c)).active === 'true';
-  await updateProduct(c.get('db'), id, { isActive: active }, 'patch');
-  await bumpCatalogVersion(c.env);
+  const row = await updateProduct(c.get('db'), id, { isActive: active }, 'patch');
+  await purgeTags(productChanged(id, [row.categoryId]));
   return c.redirect(href(`/products/${id}?flash=${active ? 'restored' : 'archived'}`), 303);
 }
 
 export async function deleteSubmit(c: C) {
   const outcome = await deleteOrArchiveProduct(c.get('db'), productId(c));
-  await bumpCatalogVersion(c.env);
+  await purgeTags(productChanged(productId(c), ['archived' in outcome ? outcome.archived.categoryId : outcome.categoryId]));
   if ('archived' in outcome) return c.redirect(href(`/products/${outcome.archived.id}?flash=archived`), 303);
   await deleteImageObjects(c.env.IMAGES, outcome.deletedImageKeys, (err) => logError(c, 'r2_delete_failed', err));
   return c.redirect(href('/products?flash=deleted'), 303);
