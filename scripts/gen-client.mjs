@@ -17,6 +17,14 @@ const OUT_DOC = `${root}client/openapi.json`;
 const OUT_TYPES = `${root}client/src/api.gen.ts`;
 const TITLE = 'Edge Shop API';
 
+const workerdStandIn = {
+  name: 'workerd-stand-in',
+  setup(b) {
+    b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, namespace: 'workerd-stand-in' }));
+    b.onLoad({ filter: /.*/, namespace: 'workerd-stand-in' }, () => ({ contents: 'export class DurableObject {}; export default {};', loader: 'js' }));
+  },
+};
+
 async function openApiDocument() {
   const result = await build({
     stdin: { contents: "export { routeTable } from './src/routes'; export { openApiDocument } from './src/http/openapi';", resolveDir: root, loader: 'ts' },
@@ -24,8 +32,9 @@ async function openApiDocument() {
     platform: 'neutral',
     format: 'esm',
     write: false,
-    // Durable Object classes are only referenced as types by the routes; nothing from workerd runs here.
-    external: ['cloudflare:*'],
+    // Nothing from workerd runs here: `cloudflare:*` modules become an empty stand-in (the routes only reference
+    // Durable Object classes as types, and the cache's optional global purge is looked up at request time).
+    plugins: [workerdStandIn],
     // The Worker builds of dependencies (stripe's `workerd` export), as wrangler bundles them: no Node built-ins.
     conditions: ['workerd', 'worker'],
     mainFields: ['module', 'main'],
