@@ -44,22 +44,29 @@ async function render(db: Db, config: Config, msg: EmailMessage): Promise<Render
       return passwordResetEmail(config.appName, issued.email, issued.firstName, link.toString());
     }
     case 'order_placed':
-      return orderEmail(config.appName, await getOrder(db, msg.orderId), 'placed');
+      return orderEmail(config.appName, await getOrder(db, msg.orderId, msg.userId), 'placed');
     case 'order_status_changed':
-      return orderEmail(config.appName, await getOrder(db, msg.orderId), msg.status);
+      return orderEmail(config.appName, await getOrder(db, msg.orderId, msg.userId), msg.status);
     case 'refund_issued':
-      return orderEmail(config.appName, await getOrder(db, msg.orderId), 'refunded');
+      return orderEmail(config.appName, await getOrder(db, msg.orderId, msg.userId), 'refunded');
   }
 }
 
-async function deliver(env: Env, config: Config, db: Db, msg: EmailMessage): Promise<'sent' | 'skipped' | 'duplicate'> {
+/**
+ * Deliveries on which an order that is not (yet) there is retried before the message is dropped: a database
+ * replica can trail the write that published the event by a moment. After that, a deleted order has nobody left
+ * to tell.
+ */
+const NOT_FOUND_ATTEMPTS = 3;
+
+async function deliver(env: Env, config: Config, db: Db, msg: EmailMessage, attempts: number): Promise<'sent' | 'skipped' | 'duplicate'> {
   const state = await claim(db, msg.dedupeKey);
   if (state === 'sent') return 'duplicate';
   if (state === 'busy') throw new Error('another delivery of this email is in flight');
   try {
     const email = await render(db, config, msg).catch((err) => {
-      // A deleted order has nobody left to tell; anything else is worth a retry.
-      if ((err as { code?: string }).code === 'not_found') return null;
+      // A deleted order has nobody left to tell (once a lagging replica is ruled out); anything else is worth a retry.
+      if ((err as { code?: string }).code === 'not_found' && attempts >= NOT_FOUND_ATTEMPTS) return null;
       throw err;
     });
     if (email?.to) await sendEmail(env, config, email, msg.dedupeKey);
@@ -79,7 +86,7 @@ export async function handleEmailBatch(batch: MessageBatch<EmailMessage>, env: E
   const db = createDb(env.DB);
   for (const msg of batch.messages) {
     try {
-      const outcome = await deliver(env, config, db, msg.body);
+      const outcome = await deliver(env, config, db, msg.body, msg.attempts);
       logEvent(config.logLevel, 'info', 'email_processed', { type: msg.body.type, key: msg.body.dedupeKey, outcome });
       msg.ack();
     } catch (err) {

@@ -22,9 +22,10 @@ export type EmailMessage = Base &
         email: string;
         requestedAt: string;
       }
-    | { type: 'order_placed'; orderId: number }
-    | { type: 'order_status_changed'; orderId: number; status: OrderEmailStatus }
-    | { type: 'refund_issued'; orderId: number }
+    /** `userId`, when known, is the order's owner: the consumer only writes about an order of that account. */
+    | { type: 'order_placed'; orderId: number; userId?: number }
+    | { type: 'order_status_changed'; orderId: number; userId?: number; status: OrderEmailStatus }
+    | { type: 'refund_issued'; orderId: number; userId?: number }
   );
 
 /** Enqueues messages; a queue failure is logged, never thrown: the change they report has already committed. */

@@ -56,8 +56,8 @@ export async function publishOrderStatusEvents(env: Env, events: OrderStatusEven
  * order id + status names the event: re-publishing it can never send a second email.
  */
 function statusEmail(e: OrderStatusEvent): EmailMessage {
-  if (e.status === 'pending') return { type: 'order_placed', orderId: e.orderId, dedupeKey: `order:${e.orderId}:placed` };
-  return { type: 'order_status_changed', orderId: e.orderId, status: e.status, dedupeKey: `order:${e.orderId}:${e.status}` };
+  if (e.status === 'pending') return { type: 'order_placed', orderId: e.orderId, userId: e.userId, dedupeKey: `order:${e.orderId}:placed` };
+  return { type: 'order_status_changed', orderId: e.orderId, userId: e.userId, status: e.status, dedupeKey: `order:${e.orderId}:${e.status}` };
 }
 
 /** A committed refund (cancel of a paid order, or a refund made in Stripe's dashboard): one email per order. */
