@@ -84,15 +84,19 @@ export const retryDelay = (base: number, attempts: number) => Math.min(MAX_DELAY
 export async function handleEmailBatch(batch: MessageBatch<EmailMessage>, env: Env): Promise<void> {
   const config = loadConfig(env);
   const db = createDb(env.DB);
-  for (const msg of batch.messages) {
-    try {
-      const outcome = await deliver(env, config, db, msg.body, msg.attempts);
-      logEvent(config.logLevel, 'info', 'email_processed', { type: msg.body.type, key: msg.body.dedupeKey, outcome });
-      msg.ack();
-    } catch (err) {
-      const delaySeconds = retryDelay(config.email.retryDelaySeconds, msg.attempts);
-      logEvent(config.logLevel, 'error', 'email_failed', { type: msg.body.type, key: msg.body.dedupeKey, attempts: msg.attempts, retry_in_s: delaySeconds, error: describeError(err) });
-      msg.retry({ delaySeconds });
-    }
-  }
+  // The messages of a batch are independent (each claims its own dedupe key), so they are delivered side by side:
+  // a burst of orders does not queue up behind one slow provider call per message.
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      try {
+        const outcome = await deliver(env, config, db, msg.body, msg.attempts);
+        logEvent(config.logLevel, 'info', 'email_processed', { type: msg.body.type, key: msg.body.dedupeKey, outcome });
+        msg.ack();
+      } catch (err) {
+        const delaySeconds = retryDelay(config.email.retryDelaySeconds, msg.attempts);
+        logEvent(config.logLevel, 'error', 'email_failed', { type: msg.body.type, key: msg.body.dedupeKey, attempts: msg.attempts, retry_in_s: delaySeconds, error: describeError(err) });
+        msg.retry({ delaySeconds });
+      }
+    }),
+  );
 }
