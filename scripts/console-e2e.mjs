@@ -18,6 +18,7 @@ import { chromium } from 'playwright-core';
 import { DEMO_ADMIN } from './lib/admin.mjs';
 import { makePng } from './lib/png.mjs';
 import { ROOT } from './lib/wrangler.mjs';
+import { killTree, TREE_SPAWN_OPTIONS } from './lib/process-tree.mjs';
 
 const keep = process.argv.includes('--keep');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,7 +48,7 @@ const log = [];
 step(`starting npm run dev on port ${port} (state in ${dir})`);
 const server = spawn(process.execPath, ['scripts/dev.mjs', '--port', String(port), '--persist-to', join(dir, 'state')], {
   cwd: ROOT,
-  detached: true,
+  ...TREE_SPAWN_OPTIONS,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 server.stdout.on('data', (d) => log.push(d));
@@ -56,11 +57,7 @@ server.stderr.on('data', (d) => log.push(d));
 let browser;
 async function finish(code, message) {
   await browser?.close().catch(() => {});
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
+  killTree(server.pid);
   writeFileSync(join(dir, 'server.log'), Buffer.concat(log));
   if (message) console.error(`\n✖ ${message}`);
   if (keep || code) console.log(`  server log: ${join(dir, 'server.log')}`);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pickPort, sleep } from './bench/procs.mjs';
 import { differences, parseOutput, walkthroughSteps } from './lib/walkthrough.mjs';
 import { ROOT, fail } from './lib/wrangler.mjs';
+import { killTree, TREE_SPAWN_OPTIONS } from './lib/process-tree.mjs';
 
 const keep = process.argv.includes('--keep');
 const README_PORT = '8787';
@@ -28,17 +29,13 @@ console.log(`▸ ${steps.length} steps; starting the API (npm run dev) on port $
 const log = [];
 const server = spawn(process.execPath, ['scripts/dev.mjs', '--port', port, '--persist-to', join(dir, 'state')], {
   cwd: ROOT,
-  detached: true,
+  ...TREE_SPAWN_OPTIONS,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 server.stdout.on('data', (d) => log.push(d));
 server.stderr.on('data', (d) => log.push(d));
 const stopServer = () => {
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
+  killTree(server.pid);
 };
 const finish = (code, message) => {
   stopServer();

@@ -7,40 +7,18 @@
  * `--check` writes nothing and exits 1 when either file is out of date (CI runs it: npm run client:check).
  * After adding or changing a route: npm run client:generate.
  */
-import { build } from 'esbuild';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { toTs } from './lib/json-schema-ts.mjs';
+import { loadRouteModule } from './lib/route-table.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DOC = `${root}client/openapi.json`;
 const OUT_TYPES = `${root}client/src/api.gen.ts`;
 const TITLE = 'Edge Shop API';
 
-const workerdStandIn = {
-  name: 'workerd-stand-in',
-  setup(b) {
-    b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, namespace: 'workerd-stand-in' }));
-    b.onLoad({ filter: /.*/, namespace: 'workerd-stand-in' }, () => ({ contents: 'export class DurableObject {}; export default {};', loader: 'js' }));
-  },
-};
-
 async function openApiDocument() {
-  const result = await build({
-    stdin: { contents: "export { routeTable } from './src/routes'; export { openApiDocument } from './src/http/openapi';", resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'neutral',
-    format: 'esm',
-    write: false,
-    // Nothing from workerd runs here: `cloudflare:*` modules become an empty stand-in (the routes only reference
-    // Durable Object classes as types, and the cache's optional global purge is looked up at request time).
-    plugins: [workerdStandIn],
-    // The Worker builds of dependencies (stripe's `workerd` export), as wrangler bundles them: no Node built-ins.
-    conditions: ['workerd', 'worker'],
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-  });
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+  const mod = await loadRouteModule();
   return mod.openApiDocument(TITLE, mod.routeTable);
 }
 

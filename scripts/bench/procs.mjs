@@ -8,6 +8,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { OFFLINE_ENV } from '../lib/wrangler.mjs';
+import { killTree, TREE_SPAWN_OPTIONS } from '../lib/process-tree.mjs';
 
 const require = createRequire(import.meta.url);
 export const WRANGLER_BIN = require.resolve('wrangler/bin/wrangler.js');
@@ -19,11 +20,7 @@ export const WRANGLER_ENV = { ...process.env, ...OFFLINE_ENV, FORCE_COLOR: '0', 
 const groups = new Map();
 
 function killGroup(pid, signal) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
+  killTree(pid, signal);
 }
 
 // Whatever happens to the run, no wrangler or workerd of ours outlives this process.
@@ -34,7 +31,7 @@ process.on('exit', () => {
 /** Starts `wrangler <args>` in a new process group, output appended to `logFile` (stdout also kept in memory). */
 export function startWrangler(args, { cwd, logFile, keepStdout = false }) {
   const out = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [WRANGLER_BIN, ...args], { cwd, env: WRANGLER_ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WRANGLER_BIN, ...args], { cwd, env: WRANGLER_ENV, ...TREE_SPAWN_OPTIONS, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout = [];
   if (keepStdout) child.stdout.on('data', (chunk) => stdout.push(chunk));
   child.stdout.pipe(out);
