@@ -1,28 +1,14 @@
 /** Admin user management: list query and patch body (the user view is the users domain's). */
 import * as z from 'zod';
 import { pageFields } from '../http/pagination';
-import { pathId } from '../http/validate';
+import { booleanQuery, pathId } from '../http/validate';
 
-const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
 
 export const AdminUsersQuery = z.object({
   ...pageFields,
   search: z.string().trim().max(200, 'must be at most 200 characters').optional().describe('Case-insensitive match on email, first name or last name'),
   role: z.enum(['customer', 'admin'], { error: 'must be one of: customer, admin' }).optional(),
-  is_active: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      const flag = BOOLEANS.get(v.trim().toLowerCase());
-      if (flag === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be "true" or "false"' });
-        return z.NEVER;
-      }
-      return flag;
-    })
-    .meta({ enum: ['true', 'false'] })
-    .describe('"true": active accounts only; "false": deactivated ones'),
+  is_active: booleanQuery('"true": active accounts only; "false": deactivated ones'),
 });
 export type AdminUsersQuery = z.output<typeof AdminUsersQuery>;
 

@@ -1,6 +1,7 @@
 /** Public catalog: query/path schemas and response views (the API contract of API.md "Catalog (public)"). */
 import * as z from 'zod';
 import { pageFields } from '../http/pagination';
+import { booleanQuery } from '../http/validate';
 import { parseMoney } from '../lib/money';
 
 export const PRODUCT_ORDERINGS = ['price', '-price', 'name', '-name', 'created_at', '-created_at', 'rating', '-rating'] as const;
@@ -28,7 +29,6 @@ const moneyFilter = z
     return cents;
   });
 
-const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
 
 export const ProductListQuery = z.object({
   ...pageFields,
@@ -40,20 +40,7 @@ export const ProductListQuery = z.object({
   max_price: moneyFilter.describe('Maximum price (decimal, inclusive)'),
   // Case-insensitive, and 1/0 too, as django-filter's BooleanWidget: Python clients send `True`/`False`
   // (requests formats a bool param with str()).
-  in_stock: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      const flag = BOOLEANS.get(v.trim().toLowerCase());
-      if (flag === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be "true" or "false"' });
-        return z.NEVER;
-      }
-      return flag;
-    })
-    .meta({ enum: ['true', 'false'] })
-    .describe('"true": stock > 0; "false": out of stock (also accepted: True/False, 1/0)'),
+  in_stock: booleanQuery('"true": stock > 0; "false": out of stock (also accepted: True/False, 1/0)'),
   ordering: z
     .enum(PRODUCT_ORDERINGS, { error: `must be one of: ${PRODUCT_ORDERINGS.join(', ')}` })
     .optional()

@@ -138,3 +138,25 @@ export const pathId = (description: string) =>
     .regex(/^\d+$/, 'must be an integer')
     .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : 0))
     .describe(description);
+
+const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
+
+/**
+ * A boolean query filter: `true`/`false`, case-insensitive, and `1`/`0` too, as django-filter's BooleanWidget
+ * accepts (Python clients send `True`/`False`: requests formats a bool param with str()).
+ */
+export const booleanQuery = (description: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const flag = BOOLEANS.get(v.trim().toLowerCase());
+      if (flag === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be "true" or "false"' });
+        return z.NEVER;
+      }
+      return flag;
+    })
+    .meta({ enum: ['true', 'false'] })
+    .describe(description);
