@@ -105,8 +105,12 @@ export function startFakeProvider(port) {
         // Stripe-Should-Retry: false keeps the SDK from retrying, so one injected failure is one failed call.
         return send(res, rule.status, { error: { type: 'api_error', message: 'Injected failure of the fake provider' } }, { 'Stripe-Should-Retry': 'false' });
       }
+      // Idempotency is per provider account in real life. Every test file shares this one fake but has its own
+      // database, so order ids (and with them the emails' dedupe keys) repeat across files: emails are scoped by
+      // recipient too, as two files' accounts would be.
+      const scope = path === '/emails' ? `${path} ${key} ${[].concat(JSON.parse(raw || '{}').to ?? []).join(',')}` : `${path} ${key}`;
       if (key) {
-        const seen = idempotent.get(`${path} ${key}`);
+        const seen = idempotent.get(scope);
         if (seen && seen.raw !== raw) {
           return stripeError(res, 400, 'Keys for idempotent requests can only be used with the same parameters they were first used with.', { type: 'idempotency_error' });
         }
@@ -118,7 +122,7 @@ export function startFakeProvider(port) {
       res.writeHead = (s, h) => ((status = s), realSend(s, h));
       const realEnd = res.end.bind(res);
       res.end = (data) => {
-        if (key && status < 500) idempotent.set(`${path} ${key}`, { raw, status, body: JSON.parse(data) });
+        if (key && status < 500) idempotent.set(scope, { raw, status, body: JSON.parse(data) });
         return realEnd(data);
       };
       if (req.method === 'POST' && path === '/emails') {
