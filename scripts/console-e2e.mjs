@@ -233,7 +233,9 @@ try {
   // ---- a buyer's question, answered in the console; the answer arrives on the buyer's WebSocket
   const convo = await api('POST', '/conversations/', { token: shopper, body: { product_id: productId, message: 'Does the lamp come with a bulb? <script>alert(1)</script>' }, expect: 201 });
   const buyerPage = await (await browser.newContext()).newPage();
-  await buyerPage.goto(`${base}/api/v1/health`);
+  // Any page of this origin whose CSP allows sockets to it (`connect-src 'self'`): the API's JSON answers carry
+  // `default-src 'none'`, and Chromium's local-network checks refuse a socket to localhost from about:blank.
+  await buyerPage.goto(`${base}/admin/login`);
   await buyerPage.evaluate(
     ([url]) =>
       new Promise((resolve, reject) => {
