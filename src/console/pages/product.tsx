@@ -5,14 +5,13 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
-import { notFound } from '../../errors';
+import { AppError, notFound } from '../../errors';
 import { ProductBody, ProductPatchBody, productInput } from '../../catalog/catalog-admin.schemas';
 import { createProduct, deleteOrArchiveProduct, updateProduct } from '../../catalog/catalog-admin.service';
 import { purgeTags } from '../../catalog/cache-store';
 import { productChanged } from '../../catalog/cache-tags';
 import { listCategories } from '../../catalog/categories-admin.service';
 import { findProduct, type ProductRowView } from '../../catalog/products.queries';
-import { adjustStock } from '../../catalog/stock.service';
 import { logError } from '../../http/logging';
 import { formatMoney } from '../../lib/money';
 import { deleteImageObjects } from '../../media/images.service';
@@ -239,14 +238,17 @@ export async function stockSubmit(c: C) {
   const delta = parseDelta((await formFields(c)).delta);
   if (typeof delta === 'string') return editProductPage(c, { stockError: delta });
   try {
-    await adjustStock(c.get('db'), id, delta);
+    // The admin API's stock_adjustment: stock = stock + delta in the database, the CHECK refusing below zero.
+    const row = await updateProduct(c.get('db'), id, { stockAdjustment: delta }, 'patch');
+    // in_stock can flip: the lists filtered by it change, as after any admin stock write.
+    await purgeTags(productChanged(id, [row.categoryId]));
   } catch (e) {
-    const errors = appErrorFields(e);
-    if (errors?.delta) return editProductPage(c, { stockError: `Cannot apply: ${errors.delta}.` });
+    if (e instanceof AppError && e.code === 'insufficient_stock') {
+      const available = e.errors?.[0]?.available;
+      return editProductPage(c, { stockError: `Cannot apply: cannot remove ${-delta}: only ${available} in stock right now.` });
+    }
     throw e;
   }
-  // in_stock can flip: the lists filtered by it change, like after an admin stock write.
-  await purgeTags(productChanged(id, []));
   return c.redirect(href(`/products/${id}?flash=stock`), 303);
 }
 
