@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeAdmin, makeProduct, makeUser, unique } from './helpers/factories';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
+import { addToCart, checkout, checkoutBody, stockOf } from './helpers/shop';
 import { openSocket } from './helpers/sockets';
 
 const patch = (token: string, id: number, body: unknown) => api('PATCH', `/api/v1/admin/users/${id}/`, { token, body });
@@ -72,7 +73,13 @@ describe('admin users: changes', () => {
     const user = await makeUser();
     const login = await json(await api('POST', '/api/v1/token/', { body: { email: user.email, password: user.password } }));
     const socket = await openSocket('/api/v1/notifications/ws/', login.access);
-    const product = await makeProduct();
+    const product = await makeProduct({ stock: 5 });
+    // A full cart and an open order from before the deactivation: checkout and cancel check the account inside
+    // their own batch (no separate guard read), so they must refuse too and write nothing.
+    await addToCart(login.access, product.id, 1);
+    const open = await json(await checkout(login.access));
+    expect(open.status).toBe('pending');
+    await addToCart(login.access, product.id, 2);
 
     const res = await patch(admin.token, user.id, { is_active: false });
     expect(res.status).toBe(200);
@@ -81,13 +88,18 @@ describe('admin users: changes', () => {
 
     await expectProblem(await api('POST', '/api/v1/token/refresh/', { body: { refresh: login.refresh } }), 401, 'token_invalid');
     await expectProblem(await api('POST', '/api/v1/cart/', { token: login.access, body: { product_id: product.id } }), 403, 'permission_denied');
-    await expectProblem(await api('POST', '/api/v1/orders/', { token: login.access, body: {} }), 403, 'permission_denied');
+    await expectProblem(await api('POST', '/api/v1/orders/', { token: login.access, body: checkoutBody() }), 403, 'permission_denied');
+    await expectProblem(await api('POST', `/api/v1/orders/${open.id}/cancel/`, { token: login.access }), 403, 'permission_denied');
+    expect(await stockOf(product.id)).toBe(5 - 1);
+    const mine = await json(await api('GET', `/api/v1/admin/orders/?search=${encodeURIComponent(user.email)}`, { token: admin.token }));
+    expect(mine.results.map((o: any) => [o.id, o.status])).toEqual([[open.id, 'pending']]);
     await expectProblem(await api('POST', '/api/v1/conversations/', { token: login.access, body: { product_id: product.id, message: 'hi' } }), 403, 'permission_denied');
     await expectProblem(await api('GET', '/api/v1/notifications/ws/', { token: login.access, headers: { Upgrade: 'websocket' } }), 403, 'permission_denied');
 
     // Reactivated: writes work again (a new login is needed for a refresh token).
     await patch(admin.token, user.id, { is_active: true });
-    expect((await api('POST', '/api/v1/cart/', { token: login.access, body: { product_id: product.id } })).status).toBe(201);
+    expect((await api('POST', '/api/v1/cart/', { token: login.access, body: { product_id: product.id } })).status).toBe(200); // the line was there
+    expect((await checkout(login.access)).status).toBe(201);
   });
 
   it('re-reads the account in at most one extra D1 round trip', async () => {

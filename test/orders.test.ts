@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
 import { idempotencyRecords, orderItems, orders, orderStatusHistory, products, users } from '../src/db/schema';
 import { api, d1Calls, expectProblem, json } from './helpers/http';
-import { db, makeProduct, makeUser } from './helpers/factories';
+import { db, makeAdmin, makeProduct, makeUser } from './helpers/factories';
 import { addToCart, address, checkout, checkoutBody, ordersOf, stockOf } from './helpers/shop';
 
 const cartItems = async (token: string) => (await json(await api('GET', '/api/v1/cart/', { token }))).items as any[];
 
 describe('checkout: happy path', () => {
-  it('places the order in one batch: 201 order, stock decremented, cart emptied, one D1 round trip besides the guard', async () => {
+  it('places the order in ONE D1 round trip (the batch also checks the account): 201 order, stock decremented, cart emptied', async () => {
     const user = await makeUser();
     const a = await makeProduct({ priceCents: 1299, stock: 5 });
     const b = await makeProduct({ priceCents: 250, stock: 3 });
@@ -18,8 +18,8 @@ describe('checkout: happy path', () => {
     await addToCart(user.token, b.id, 3);
     const res = await checkout(user.token, checkoutBody({ note: 'Leave at the door' }));
     expect(res.status, await res.clone().text()).toBe(201);
-    // The guard's read of the caller's account (every write re-reads it), then the checkout itself: ONE batch.
-    expect(d1Calls(res)).toBe(2);
+    // The checkout batch is the only round trip: it checks the account and computes prices, totals and stock itself.
+    expect(d1Calls(res)).toBe(1);
     const order = await json(res);
     expect(res.headers.get('Location')).toBe(`https://api.test/api/v1/orders/${order.id}/`);
     expect(res.headers.get('Idempotent-Replayed')).toBeNull();
@@ -246,7 +246,7 @@ describe('orders: cancel', () => {
     expect([await stockOf(a.id), await stockOf(b.id)]).toEqual([3, 0]);
     const res = await api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: user.token });
     expect(res.status).toBe(200);
-    expect(d1Calls(res)).toBe(3); // the guard's account read, the order read, the batch
+    expect(d1Calls(res)).toBe(1); // one batch: the guarded change, then the order and the account read back
     const cancelled = await json(res);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.status_history).toEqual([
@@ -268,6 +268,20 @@ describe('orders: cancel', () => {
     expect(await stockOf(p.id)).toBe(10);
     const history = await db().select().from(orderStatusHistory).where(eq(orderStatusHistory.orderId, order.id));
     expect(history.map((h) => h.status)).toEqual(['pending', 'cancelled']);
+  });
+
+  it('cancels a confirmed order too, in one round trip, with its stock back', async () => {
+    const user = await makeUser();
+    const admin = await makeAdmin();
+    const a = await makeProduct({ stock: 4 });
+    await addToCart(user.token, a.id, 3);
+    const order = await json(await checkout(user.token));
+    expect((await api('PATCH', `/api/v1/admin/orders/${order.id}/`, { token: admin.token, body: { status: 'confirmed' } })).status).toBe(200);
+    const res = await api('POST', `/api/v1/orders/${order.id}/cancel/`, { token: user.token });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(d1Calls(res)).toBe(1);
+    expect((await json(res)).status_history.map((h: any) => h.status)).toEqual(['pending', 'confirmed', 'cancelled']);
+    expect(await stockOf(a.id)).toBe(4);
   });
 
   it('refuses to cancel a shipped order', async () => {

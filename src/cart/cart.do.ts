@@ -205,6 +205,8 @@ export class CartDO extends DurableObject<Env> {
         return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', counter.count);
       case 'account_gone':
         return fail('not_authenticated', 'This account no longer exists.', counter.count);
+      case 'account_inactive':
+        return fail('permission_denied', 'This account is deactivated.', counter.count);
       case 'too_many_open':
         return fail('too_many_open_orders', `You already have ${outcome.max} open cash-on-delivery orders; wait until one is confirmed or cancel one.`, counter.count);
       case 'busy':

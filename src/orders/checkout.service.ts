@@ -7,7 +7,7 @@
  */
 import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { idempotencyRecords, orders, products } from '../db/schema';
+import { idempotencyRecords, orders, products, users } from '../db/schema';
 import { liveProductsQuery, type LiveProduct } from '../lines/live-products';
 import { shortLines, type ShortLine } from '../lines/line-math';
 import { nowIso } from '../lib/crypto';
@@ -42,7 +42,9 @@ export type PlaceOrderOutcome =
   /** Stock kept changing under three attempts in a row. */
   | { kind: 'busy' }
   /** The buyer's account was deleted after their access token was issued (orders.user_id has no row). */
-  | { kind: 'account_gone' };
+  | { kind: 'account_gone' }
+  /** The buyer's account was deactivated after their access token was issued. */
+  | { kind: 'account_inactive' };
 
 type BatchFailure = 'stock' | 'gone' | 'foreign_key' | 'number_clash' | 'idempotency_clash' | 'other';
 
@@ -89,7 +91,7 @@ function checkoutStatements(db: Db, input: PlaceOrderInput, number: string, now:
         coalesce(sum(p.price_cents * l.quantity), 0), ${SHIPPING_CENTS}, coalesce(sum(p.price_cents * l.quantity), 0) + ${SHIPPING_CENTS},
         ${JSON.stringify(input.body.shipping_address)}, ${input.body.note ?? ''}, ${now}, ${now}
       FROM l JOIN products AS p ON p.id = l.product_id
-      ${openCodGuard(input)}
+      ${orderGuard(input)}
       RETURNING id, currency, subtotal_cents, total_cents`,
     // An archived product takes its stock to -1 here, so it fails the batch exactly like a short line.
     ...input.lines.map((line) =>
@@ -115,14 +117,18 @@ function checkoutStatements(db: Db, input: PlaceOrderInput, number: string, now:
 }
 
 /**
- * Unpaid `cod` orders hold stock until staff act on them, so one account could otherwise reserve a whole catalog.
- * Checked inside the order INSERT itself (an aggregate with a HAVING that is false inserts no row; the items then
- * have no order to refer to and fail the whole batch), so the limit costs no extra round trip and no concurrent
- * checkout can slip past it.
+ * The conditions under which the order row is written, checked inside its INSERT (an aggregate with a HAVING that
+ * is false inserts no row; the items then have no order to refer to and fail the whole batch), so they cost no
+ * round trip of their own and no concurrent request can slip past them:
+ * - the buyer's account still exists and is active (an access token outlives a deactivation by up to 15 min; the
+ *   route's guard trusts the token and leaves this check to the batch, `check: 'token'`);
+ * - for `cod`, fewer than `maxOpenCodOrders` open unpaid cod orders: they hold stock until staff act on them, so
+ *   one account could otherwise reserve a whole catalog.
  */
-function openCodGuard(input: PlaceOrderInput): SQL {
-  if (input.body.payment_method !== 'cod' || input.maxOpenCodOrders === undefined) return sql``;
-  return sql`HAVING (SELECT count(*) FROM orders AS o WHERE o.user_id = ${input.userId} AND o.status = 'pending'
+function orderGuard(input: PlaceOrderInput): SQL {
+  const active = sql`EXISTS (SELECT 1 FROM users AS u WHERE u.id = ${input.userId} AND u.is_active = 1)`;
+  if (input.body.payment_method !== 'cod' || input.maxOpenCodOrders === undefined) return sql`HAVING ${active}`;
+  return sql`HAVING ${active} AND (SELECT count(*) FROM orders AS o WHERE o.user_id = ${input.userId} AND o.status = 'pending'
     AND o.payment_method = 'cod' AND o.payment_status = 'unpaid') < ${input.maxOpenCodOrders}`;
 }
 
@@ -173,31 +179,38 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
       if (failure === 'idempotency_clash' && input.idempotency) return replayFromD1(db, input.userId, input.idempotency);
       if (failure === 'number_clash') continue;
       if (failure !== 'stock' && failure !== 'gone' && failure !== 'foreign_key') throw err;
-      // The failure path: what is short now? (The 409 lists every short line with what is available.) And for
-      // `cod`, did the open-order guard refuse the insert?
-      const { live, openCod } = await readLive(db, ids, input);
+      // The failure path: is the account still there and active? What is short now? (The 409 lists every short
+      // line with what is available.) And for `cod`, did the open-order guard refuse the insert?
+      const { live, account, openCod } = await readLive(db, ids, input);
+      if (!account) return { kind: 'account_gone' };
+      if (!account.isActive) return { kind: 'account_inactive' };
       const shortNow = shortLines(input.lines, (id) => live.get(id));
       if (shortNow.length) return { kind: 'short', short: shortNow };
       if (openCod !== undefined && openCod >= input.maxOpenCodOrders!) return { kind: 'too_many_open', max: input.maxOpenCodOrders! };
-      // Nothing is short and every product exists: a foreign key can only be the buyer's own row, a token
-      // that outlived its account. A stock failure with nothing short lost a race that resolved: try again.
-      if (failure === 'foreign_key' || failure === 'gone') return { kind: 'account_gone' };
+      // Nothing is short, every product exists and the account is active: a foreign key or a missing order row
+      // means the account went away between the batch and this read. A stock failure with nothing short lost a
+      // race that resolved: try again.
+      if (failure === 'foreign_key' || failure === 'gone') continue;
     }
   }
   if (classifyBatchError(lastError) === 'stock') return { kind: 'busy' };
   throw lastError;
 }
 
-/** The failure path's read: live products and, for `cod`, the buyer's open cod orders, in one round trip. */
-async function readLive(db: Db, ids: readonly number[], input: PlaceOrderInput): Promise<{ live: Map<number, LiveProduct>; openCod?: number }> {
-  const toMap = (rows: LiveProduct[]) => new Map(rows.map((r) => [r.id, r]));
-  if (input.body.payment_method !== 'cod' || input.maxOpenCodOrders === undefined) return { live: toMap(await liveProductsQuery(db, ids)) };
+/** The failure path's read: the buyer's account, the live products and, for `cod`, the open cod orders: ONE round trip. */
+async function readLive(
+  db: Db,
+  ids: readonly number[],
+  input: PlaceOrderInput,
+): Promise<{ live: Map<number, LiveProduct>; account?: { isActive: boolean }; openCod?: number }> {
+  const account = db.select({ isActive: users.isActive }).from(users).where(eq(users.id, input.userId));
   const open = db
     .select({ n: count() })
     .from(orders)
     .where(and(eq(orders.userId, input.userId), eq(orders.status, 'pending'), eq(orders.paymentMethod, 'cod'), eq(orders.paymentStatus, 'unpaid')));
-  const [rows, [{ n }]] = await db.batch([liveProductsQuery(db, ids), open]);
-  return { live: toMap(rows), openCod: n };
+  const [rows, [acct], [{ n }]] = await db.batch([liveProductsQuery(db, ids), account, open]);
+  const cod = input.body.payment_method === 'cod' && input.maxOpenCodOrders !== undefined;
+  return { live: new Map(rows.map((r) => [r.id, r])), account: acct, openCod: cod ? n : undefined };
 }
 
 /** The second idempotency guard: D1's unique (user_id, key) caught a key the object did not remember. */

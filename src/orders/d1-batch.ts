@@ -21,3 +21,17 @@ export function writeBatch(db: Db, statements: readonly Statement[]): Promise<D1
     }),
   );
 }
+
+/** A drizzle SELECT that went into `writeBatch`. */
+interface BatchedSelect<Row> {
+  all(): Promise<Row[]>;
+}
+
+/**
+ * The rows of a drizzle SELECT that ran inside `writeBatch`, mapped exactly as drizzle's own `db.batch` maps them
+ * (its prepared query's `mapResult` over the batch result), so a batch can write and read back in one round trip.
+ */
+export function rowsOf<Row>(query: BatchedSelect<Row>, result: D1Result): Row[] {
+  const prepared = (query as unknown as { _prepare(): { mapResult(r: D1Result, fromBatch: boolean): unknown } })._prepare();
+  return prepared.mapResult(result, true) as Row[];
+}

@@ -18,6 +18,9 @@ const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
 /** The statuses an order may move to from `from`. */
 export const nextStatuses = (from: OrderStatus): readonly OrderStatus[] => NEXT[from];
 
+/** The statuses from which an order may move to `to` (for cancellation: pending, confirmed). */
+export const statusesBefore = (to: OrderStatus): OrderStatus[] => (Object.keys(NEXT) as OrderStatus[]).filter((from) => NEXT[from].includes(to));
+
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => NEXT[from].includes(to);
 
 /** Only cancellation gives stock back: shipped goods are gone, and other moves never touch stock. */

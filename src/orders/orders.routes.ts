@@ -12,7 +12,7 @@ import { unwrapRpcResult } from '../http/rpc-result';
 import { assertPaymentMethodAvailable, bodyFingerprint, IdempotencyHeaders } from './checkout-request';
 import { paymentHooks } from '../payments/refund';
 import { publishOrderStatusEvents, publishRefundIssued, statusEventOf } from './order-events';
-import { changeStatus, getOrder, listOrders } from './orders.service';
+import { cancelOwnOrder, getOrder, listOrders } from './orders.service';
 import { CheckoutBody, OrderParams, OrderView, OrdersQuery, orderView } from './orders.schemas';
 
 const API = '/api/v1';
@@ -22,7 +22,8 @@ const orderUrl = (c: Context<AppEnv>, id: number) => `${new URL(c.req.url).origi
 
 export const ordersRoutes = [
   defineRoute({
-    method: 'post', path: `${API}/orders/`, auth: 'customer', tag: 'Orders', summary: 'Check out the cart',
+    // The account's existence and active flag are checked inside the checkout batch itself (ONE round trip).
+    method: 'post', path: `${API}/orders/`, auth: 'customer', check: 'token', tag: 'Orders', summary: 'Check out the cart',
     description:
       'Places an order for the whole cart at current prices in ONE all-or-nothing D1 batch (order, items, stock decrements, history), then empties the cart. ' +
       'Every short line is listed in a 409 `insufficient_stock` (archived products count as 0 available) and nothing is written. ' +
@@ -64,7 +65,8 @@ export const ordersRoutes = [
   }),
 
   defineRoute({
-    method: 'post', path: `${ORDER}/cancel/`, auth: 'customer', tag: 'Orders', summary: 'Cancel an order (pending or confirmed)',
+    // The account is checked inside the cancel batch (ONE round trip for an unpaid cod order).
+    method: 'post', path: `${ORDER}/cancel/`, auth: 'customer', check: 'token', tag: 'Orders', summary: 'Cancel an order (pending or confirmed)',
     description:
       'The status change, its history row and the stock given back are one D1 batch. A paid card order is refunded through Stripe BEFORE that batch ' +
       '(the answer shows `payment_status: "refunded"`); if Stripe fails the answer is 502 `payment_error`, the order is unchanged and a retry is safe.',
@@ -72,9 +74,8 @@ export const ordersRoutes = [
     responses: { 200: { description: 'The cancelled order', schema: OrderView } },
     errors: ['not_found', 'invalid_status_transition', 'payment_error'],
     handler: async (c, { params }) => {
-      const user = currentUser(c);
       const db = c.get('db');
-      const order = await changeStatus(db, params.id, 'cancelled', { userId: user.id, role: 'customer' }, user.id, paymentHooks(db, c.get('config')));
+      const order = await cancelOwnOrder(db, params.id, currentUser(c).id, paymentHooks(db, c.get('config')));
       await publishOrderStatusEvents(c.env, [statusEventOf(order)]);
       if (order.paymentStatus === 'refunded') await publishRefundIssued(c.env, [order.id]);
       return c.json(orderView(order));

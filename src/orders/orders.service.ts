@@ -9,8 +9,8 @@ import { orders, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import { limitOffset, type PageRequest } from '../http/pagination';
 import { nowIso } from '../lib/crypto';
-import { writeBatch, type Statement } from './d1-batch';
-import { canTransition, restoresStock, transitionRefusal, type OrderStatus } from './order-status';
+import { rowsOf, writeBatch, type Statement } from './d1-batch';
+import { canTransition, restoresStock, statusesBefore, transitionRefusal, type OrderStatus } from './order-status';
 import { findOrder, newestFirst, selectOrders, toOrderRecord, type OrderRecord } from './orders.queries';
 
 export interface OrderFilters {
@@ -69,7 +69,8 @@ export interface PaymentHooks {
 /** One guarded status change: who, when, and any extra condition and column values of the order row. */
 export interface StatusWrite {
   id: number;
-  from: OrderStatus;
+  /** The status the order must still have, or any of several (a customer cancel: pending or confirmed). */
+  from: OrderStatus | readonly OrderStatus[];
   to: OrderStatus;
   byUserId: number | null;
   actor: string;
@@ -87,7 +88,8 @@ export interface StatusWrite {
  */
 export function statusChangeStatements(db: Db, w: StatusWrite): Statement[] {
   const extra = w.guard ? sql` AND ${w.guard}` : sql``;
-  const still = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${w.id} AND status = ${w.from}${extra})`;
+  const fromStatus = typeof w.from === 'string' ? sql`status = ${w.from}` : sql`status IN (${sql.join(w.from.map((f) => sql`${f}`), sql`, `)})`;
+  const still = sql`EXISTS (SELECT 1 FROM orders WHERE id = ${w.id} AND ${fromStatus}${extra})`;
   const statements: Statement[] = [
     sql`INSERT INTO order_status_history (order_id, status, by_user_id, actor, at) SELECT ${w.id}, ${w.to}, ${w.byUserId}, ${w.actor}, ${w.at} WHERE ${still}`,
   ];
@@ -103,7 +105,7 @@ export function statusChangeStatements(db: Db, w: StatusWrite): Statement[] {
     db
       .update(orders)
       .set({ status: w.to, updatedAt: w.at, ...w.set })
-      .where(and(eq(orders.id, w.id), eq(orders.status, w.from), w.guard))
+      .where(and(eq(orders.id, w.id), fromStatus, w.guard))
       .returning({ id: orders.id }),
   );
   return statements;
@@ -117,8 +119,17 @@ export const applied = (results: D1Result[], index = results.length - 1) => resu
  * `statusChangeStatements`). Cancelling a paid card order refunds it through `payments` BEFORE the batch: if the
  * provider fails, nothing is written (502), and a retry repeats the refund under the same idempotency key.
  */
-export async function changeStatus(db: Db, id: number, to: OrderStatus, actor: Actor, ownerId?: number, payments?: PaymentHooks): Promise<OrderRecord> {
-  const order = await getOrder(db, id, ownerId);
+export async function changeStatus(
+  db: Db,
+  id: number,
+  to: OrderStatus,
+  actor: Actor,
+  ownerId?: number,
+  payments?: PaymentHooks,
+  /** The order as this request already read it (no second read). */
+  known?: OrderRecord,
+): Promise<OrderRecord> {
+  const order = known ?? (await getOrder(db, id, ownerId));
   const from = order.status;
   if (!canTransition(from, to)) throw new AppError('invalid_status_transition', transitionRefusal(from, to));
   const refunding = to === 'cancelled' && order.paymentMethod === 'card' && order.paymentStatus === 'paid';
@@ -143,6 +154,34 @@ export async function changeStatus(db: Db, id: number, to: OrderStatus, actor: A
     throw new AppError('invalid_status_transition', 'The order changed status while this request was processed; reload it and try again.');
   }
   return { ...order, status: to, paymentStatus, updatedAt: now, history: [...order.history, { status: to, byUserId: actor.userId, actor: actor.role, at: now }] };
+}
+
+/**
+ * A customer cancels their own order in ONE D1 round trip on the common path (an unpaid cash-on-delivery order):
+ * one batch holds the guarded status change — it applies only when the order is the caller's, still pending or
+ * confirmed, unpaid `cod`, and the caller's account is active — followed by reads of the order (as the change
+ * left it) and of the account, so every answer comes from that one batch. The route's guard trusts the token
+ * (`check: 'token'`): the account is checked here, in the same round trip. When the change did not apply, the
+ * order just read decides: a status that cannot be cancelled is a 409; a card order goes the general way
+ * (`changeStatus`: the provider refunds or closes the checkout BEFORE the batch), without reading the order again.
+ */
+export async function cancelOwnOrder(db: Db, id: number, userId: number, payments?: PaymentHooks): Promise<OrderRecord> {
+  const write = statusChangeStatements(db, {
+    id, from: statusesBefore('cancelled'), to: 'cancelled', byUserId: userId, actor: 'customer', at: nowIso(),
+    guard: sql`user_id = ${userId} AND payment_method = 'cod' AND payment_status = 'unpaid'
+      AND EXISTS (SELECT 1 FROM users AS u WHERE u.id = ${userId} AND u.is_active = 1)`,
+  });
+  const orderRead = selectOrders(db).where(and(eq(orders.id, id), eq(orders.userId, userId)));
+  const accountRead = db.select({ isActive: users.isActive }).from(users).where(eq(users.id, userId));
+  const results = await writeBatch(db, [...write, orderRead, accountRead]);
+  const [account] = rowsOf(accountRead, results[write.length + 1]);
+  if (!account) throw new AppError('not_authenticated', 'The account of this access token no longer exists.');
+  if (!account.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
+  const [row] = rowsOf(orderRead, results[write.length]);
+  if (!row) throw notFound('Order');
+  const order = toOrderRecord(row);
+  if (applied(results, write.length - 1)) return order;
+  return changeStatus(db, id, 'cancelled', { userId, role: 'customer' }, userId, payments, order);
 }
 
 /** Deletes a cancelled order (items, history and idempotency records go with it); anything else is a 409. */
