@@ -79,7 +79,7 @@ describe('admin users: changes', () => {
     await addToCart(login.access, product.id, 1);
     const open = await json(await checkout(login.access));
     expect(open.status).toBe('pending');
-    await addToCart(login.access, product.id, 2);
+    const line = await addToCart(login.access, product.id, 2);
 
     const res = await patch(admin.token, user.id, { is_active: false });
     expect(res.status).toBe(200);
@@ -88,6 +88,8 @@ describe('admin users: changes', () => {
 
     await expectProblem(await api('POST', '/api/v1/token/refresh/', { body: { refresh: login.refresh } }), 401, 'token_invalid');
     await expectProblem(await api('POST', '/api/v1/cart/', { token: login.access, body: { product_id: product.id } }), 403, 'permission_denied');
+    await expectProblem(await api('PATCH', `/api/v1/cart/${line.id}/`, { token: login.access, body: { quantity: 1 } }), 403, 'permission_denied');
+    await expectProblem(await api('DELETE', `/api/v1/cart/${line.id}/`, { token: login.access }), 403, 'permission_denied');
     await expectProblem(await api('POST', '/api/v1/orders/', { token: login.access, body: checkoutBody() }), 403, 'permission_denied');
     await expectProblem(await api('POST', `/api/v1/orders/${open.id}/cancel/`, { token: login.access }), 403, 'permission_denied');
     expect(await stockOf(product.id)).toBe(5 - 1);

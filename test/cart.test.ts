@@ -119,12 +119,16 @@ describe('cart: happy paths', () => {
     await expectProblem(await api('PATCH', `/api/v1/cart/${first.id}/`, { token: user.token, body: { quantity: 2 } }), 404, 'not_found');
   });
 
-  it('adds with one D1 round trip besides the guard’s account read', async () => {
+  it('adds and changes a quantity in ONE D1 round trip each (the product row and the account, batched)', async () => {
     const user = await makeUser();
-    const p = await makeProduct();
+    const p = await makeProduct({ stock: 5 });
     const res = await api('POST', '/api/v1/cart/', { token: user.token, body: { product_id: p.id } });
     expect(res.status).toBe(201);
-    expect(d1Calls(res)).toBe(2); // the guard re-reads the account on every write, then the live product row
+    expect(d1Calls(res)).toBe(1);
+    const line = await json(res);
+    const changed = await api('PATCH', `/api/v1/cart/${line.id}/`, { token: user.token, body: { quantity: 3 } });
+    expect(changed.status).toBe(200);
+    expect(d1Calls(changed)).toBe(1);
   });
 });
 

@@ -20,7 +20,8 @@ import { nowIso } from '../lib/crypto';
 import { placeOrder } from '../orders/checkout.service';
 import type { OrderRecord } from '../orders/orders.queries';
 import type { CheckoutBody } from '../orders/orders.schemas';
-import { liveProduct, liveProducts, type LiveProduct } from '../lines/live-products';
+import { liveProductAndAccount, liveProducts, type LiveProduct } from '../lines/live-products';
+import { accountRefusal } from '../users/account-status';
 import { shortLines, stockErrors } from '../lines/line-math';
 import { MAX_CART_LINES, MAX_LINE_QUANTITY } from './cart.model';
 import * as store from './cart.store';
@@ -98,14 +99,16 @@ export class CartDO extends DurableObject<Env> {
     };
   }
 
-  /** Adds `quantity` units of a product, merging into its line (ONE D1 read). */
-  async addItem(productId: number, quantity: number): Promise<LineResult> {
+  /** Adds `quantity` units of a product, merging into its line (ONE D1 round trip: the product and the account). */
+  async addItem(userId: number, productId: number, quantity: number): Promise<LineResult> {
     if (this.checkoutTail) await this.checkoutsDone();
     const { db, counter } = this.db();
-    const product = await liveProduct(db, productId);
+    const { product, account } = await liveProductAndAccount(db, productId, userId);
     // A checkout that started during the read finishes first, so its cart clear cannot swallow this add.
     if (this.checkoutTail) await this.checkoutsDone();
     // From here to the return: no await, so no other call of this cart can interleave.
+    const refused = accountRefusal(account);
+    if (refused) return fail(refused.code, refused.detail, counter.count);
     if (!product || !product.isActive) return unavailable(counter.count);
     const existing = store.lineByProduct(this.sql, productId);
     const wanted = (existing?.quantity ?? 0) + quantity;
@@ -131,14 +134,16 @@ export class CartDO extends DurableObject<Env> {
     return { ok: true, created: !existing, line: { id, quantity: wanted, product }, dbCalls: counter.count };
   }
 
-  /** Sets a line's quantity (ONE D1 read of its product's stock). */
-  async setQuantity(lineId: number, quantity: number): Promise<LineResult> {
+  /** Sets a line's quantity (ONE D1 round trip: its product's stock and the account). */
+  async setQuantity(userId: number, lineId: number, quantity: number): Promise<LineResult> {
     if (this.checkoutTail) await this.checkoutsDone();
     const before = store.lineById(this.sql, lineId);
     if (!before) return fail('not_found', 'Cart item not found.', 0);
     const { db, counter } = this.db();
-    const product = await liveProduct(db, before.productId);
+    const { product, account } = await liveProductAndAccount(db, before.productId, userId);
     if (this.checkoutTail) await this.checkoutsDone();
+    const refused = accountRefusal(account);
+    if (refused) return fail(refused.code, refused.detail, counter.count);
     const line = store.lineById(this.sql, lineId);
     if (!line) return fail('not_found', 'Cart item not found.', counter.count);
     if (!product || !product.isActive) {
@@ -203,10 +208,8 @@ export class CartDO extends DurableObject<Env> {
         return fail('insufficient_stock', 'Not enough stock for some items; nothing was ordered.', counter.count, stockErrors(outcome.short));
       case 'key_reused':
         return fail('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', counter.count);
-      case 'account_gone':
-        return fail('not_authenticated', 'This account no longer exists.', counter.count);
-      case 'account_inactive':
-        return fail('permission_denied', 'This account is deactivated.', counter.count);
+      case 'account_refused':
+        return fail(outcome.code, outcome.detail, counter.count);
       case 'too_many_open':
         return fail('too_many_open_orders', `You already have ${outcome.max} open cash-on-delivery orders; wait until one is confirmed or cancel one.`, counter.count);
       case 'busy':

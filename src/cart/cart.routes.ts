@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
+import { currentUser } from '../http/auth';
 import { callerCart } from '../http/cart-object';
 import { defineRoute } from '../http/route';
 import { unwrapRpcResult } from '../http/rpc-result';
@@ -28,23 +29,24 @@ export const cartRoutes = [
   }),
 
   defineRoute({
-    ...cart, method: 'post', path: `${API}/cart/`, summary: 'Add a product (merges into its line)',
+    // The account is checked in the object's one D1 round trip (with the product's stock), not by the guard.
+    ...cart, method: 'post', path: `${API}/cart/`, check: 'token', summary: 'Add a product (merges into its line)',
     request: { body: AddItemBody },
     responses: { 201: { description: 'New line', schema: CartLineView }, 200: { description: 'Merged into the existing line', schema: CartLineView } },
     errors: ['not_found', 'insufficient_stock', 'malformed_json'],
     handler: async (c, { body }) => {
-      const r = unwrapRpcResult(c, await callerCart(c).addItem(body.product_id, body.quantity));
+      const r = unwrapRpcResult(c, await callerCart(c).addItem(currentUser(c).id, body.product_id, body.quantity));
       return c.json(cartLineView(r.line, origin(c)), r.created ? 201 : 200);
     },
   }),
 
   defineRoute({
-    ...cart, method: ['put', 'patch'], path: `${ITEM}/`, summary: 'Set a line’s quantity',
+    ...cart, method: ['put', 'patch'], path: `${ITEM}/`, check: 'token', summary: 'Set a line’s quantity',
     request: { params: CartItemParams, body: SetQuantityBody },
     responses: { 200: { description: 'Line', schema: CartLineView } },
     errors: ['not_found', 'insufficient_stock', 'malformed_json'],
     handler: async (c, { params, body }) => {
-      const r = unwrapRpcResult(c, await callerCart(c).setQuantity(params.item_id, body.quantity));
+      const r = unwrapRpcResult(c, await callerCart(c).setQuantity(currentUser(c).id, params.item_id, body.quantity));
       return c.json(cartLineView(r.line, origin(c)));
     },
   }),

@@ -10,6 +10,7 @@ import { users } from '../db/schema';
 import { AppError } from '../errors';
 import type { AppEnv, AuthUser } from '../env';
 import { verifyAccessToken } from '../users/access-token';
+import { accountRefusal } from '../users/account-status';
 
 const BEARER_RE = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -61,9 +62,9 @@ export interface GuardOptions {
 /** The caller's current role and active flag: one D1 round trip. A vanished account is 401, a deactivated one 403. */
 async function freshCaller(c: Context<AppEnv>, user: AuthUser): Promise<AuthUser> {
   const [row] = await c.get('db').select({ role: users.role, isActive: users.isActive }).from(users).where(eq(users.id, user.id));
-  if (!row) throw unauthenticated(true, 'The account of this access token no longer exists.');
-  if (!row.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
-  return { ...user, role: row.role };
+  const refused = accountRefusal(row);
+  if (refused) throw refused.code === 'not_authenticated' ? unauthenticated(true, refused.detail) : new AppError(refused.code, refused.detail);
+  return { ...user, role: row!.role };
 }
 
 /** Builds a guard. Guards are idempotent per request: a second one (an admin sub-router's) adds no D1 read. */

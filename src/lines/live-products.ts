@@ -5,6 +5,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { products } from '../db/schema';
+import { accountStatusQuery, type AccountStatus } from '../users/account-status';
 
 const liveProductColumns = {
   id: products.id,
@@ -32,9 +33,13 @@ export interface LiveProduct {
   imageKey: string | null;
 }
 
-/** One product (inactive included: the caller decides), or undefined. */
-export async function liveProduct(db: Db, id: number): Promise<LiveProduct | undefined> {
-  return (await db.select(liveProductColumns).from(products).where(eq(products.id, id)))[0];
+/**
+ * One product and the caller's account in ONE round trip: cart writes check the account here instead of in the
+ * guard (`check: 'token'`), since they read the product's live stock anyway.
+ */
+export async function liveProductAndAccount(db: Db, id: number, userId: number): Promise<{ product?: LiveProduct; account?: AccountStatus }> {
+  const [rows, [account]] = await db.batch([db.select(liveProductColumns).from(products).where(eq(products.id, id)), accountStatusQuery(db, userId)]);
+  return { product: rows[0], account };
 }
 
 /** The products of many lines in one query; deleted products are simply absent. */

@@ -7,7 +7,9 @@
  */
 import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { idempotencyRecords, orders, products, users } from '../db/schema';
+import { idempotencyRecords, orders, products } from '../db/schema';
+import type { ErrorCode } from '../errors';
+import { accountRefusal, accountStatusQuery, type AccountStatus } from '../users/account-status';
 import { liveProductsQuery, type LiveProduct } from '../lines/live-products';
 import { shortLines, type ShortLine } from '../lines/line-math';
 import { nowIso } from '../lib/crypto';
@@ -41,10 +43,8 @@ export type PlaceOrderOutcome =
   | { kind: 'too_many_open'; max: number }
   /** Stock kept changing under three attempts in a row. */
   | { kind: 'busy' }
-  /** The buyer's account was deleted after their access token was issued (orders.user_id has no row). */
-  | { kind: 'account_gone' }
-  /** The buyer's account was deactivated after their access token was issued. */
-  | { kind: 'account_inactive' };
+  /** The buyer's account was deleted or deactivated after their access token was issued. */
+  | { kind: 'account_refused'; code: ErrorCode; detail: string };
 
 type BatchFailure = 'stock' | 'gone' | 'foreign_key' | 'number_clash' | 'idempotency_clash' | 'other';
 
@@ -182,8 +182,8 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
       // The failure path: is the account still there and active? What is short now? (The 409 lists every short
       // line with what is available.) And for `cod`, did the open-order guard refuse the insert?
       const { live, account, openCod } = await readLive(db, ids, input);
-      if (!account) return { kind: 'account_gone' };
-      if (!account.isActive) return { kind: 'account_inactive' };
+      const refused = accountRefusal(account);
+      if (refused) return { kind: 'account_refused', ...refused };
       const shortNow = shortLines(input.lines, (id) => live.get(id));
       if (shortNow.length) return { kind: 'short', short: shortNow };
       if (openCod !== undefined && openCod >= input.maxOpenCodOrders!) return { kind: 'too_many_open', max: input.maxOpenCodOrders! };
@@ -202,8 +202,8 @@ async function readLive(
   db: Db,
   ids: readonly number[],
   input: PlaceOrderInput,
-): Promise<{ live: Map<number, LiveProduct>; account?: { isActive: boolean }; openCod?: number }> {
-  const account = db.select({ isActive: users.isActive }).from(users).where(eq(users.id, input.userId));
+): Promise<{ live: Map<number, LiveProduct>; account?: AccountStatus; openCod?: number }> {
+  const account = accountStatusQuery(db, input.userId);
   const open = db
     .select({ n: count() })
     .from(orders)

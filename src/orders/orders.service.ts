@@ -6,6 +6,7 @@
 import { and, count, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orders, users } from '../db/schema';
+import { accountRefusal, accountStatusQuery } from '../users/account-status';
 import { AppError, notFound } from '../errors';
 import { limitOffset, type PageRequest } from '../http/pagination';
 import { nowIso } from '../lib/crypto';
@@ -172,11 +173,10 @@ export async function cancelOwnOrder(db: Db, id: number, userId: number, payment
       AND EXISTS (SELECT 1 FROM users AS u WHERE u.id = ${userId} AND u.is_active = 1)`,
   });
   const orderRead = selectOrders(db).where(and(eq(orders.id, id), eq(orders.userId, userId)));
-  const accountRead = db.select({ isActive: users.isActive }).from(users).where(eq(users.id, userId));
+  const accountRead = accountStatusQuery(db, userId);
   const results = await writeBatch(db, [...write, orderRead, accountRead]);
-  const [account] = rowsOf(accountRead, results[write.length + 1]);
-  if (!account) throw new AppError('not_authenticated', 'The account of this access token no longer exists.');
-  if (!account.isActive) throw new AppError('permission_denied', 'This account is deactivated.');
+  const refused = accountRefusal(rowsOf(accountRead, results[write.length + 1])[0]);
+  if (refused) throw new AppError(refused.code, refused.detail);
   const [row] = rowsOf(orderRead, results[write.length]);
   if (!row) throw notFound('Order');
   const order = toOrderRecord(row);
