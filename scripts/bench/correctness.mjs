@@ -12,9 +12,13 @@ const LOST_UPDATE_ADDS = 100;
 /** `api` that reports a request that failed or timed out as a status instead of throwing. */
 const attempt = (...args) => api(...args).catch((e) => ({ status: /no answer within/.test(e.message) ? 'no answer' : 'socket error' }));
 
+/** Answers by status; an error answer with a problem `code` other than the expected 409 counts as "503 service_unavailable". */
 const tally = (responses) => {
   const byStatus = {};
-  for (const r of responses) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  for (const r of responses) {
+    const code = r.status >= 400 && r.json?.code && r.json.code !== 'insufficient_stock' ? ` ${r.json.code}` : '';
+    byStatus[`${r.status}${code}`] = (byStatus[`${r.status}${code}`] ?? 0) + 1;
+  }
   return byStatus;
 };
 const statusText = (byStatus) =>
