@@ -69,26 +69,13 @@ export interface Config {
   maxOpenCodOrders: number;
   publicBaseUrl?: string;
   /** Card payments: on only when both Stripe secrets are set. */
-  stripe?: { secretKey: string; webhookSecret: string; api?: StripeApiBase };
+  /** `apiBase`: STRIPE_API_BASE, where Stripe's API is reached instead of api.stripe.com (stripe-mock, a local fake). */
+  stripe?: { secretKey: string; webhookSecret: string; apiBase?: string };
   /** Verifies webhook events; may be set without the API key (events can be checked, card checkout stays off). */
   stripeWebhookSecret?: string;
   checkout: { successUrl: string; cancelUrl: string };
   passwordResetUrl: string;
   email: { transport: 'log' | 'send_email' | 'http'; from: string; apiUrl: string; apiKey?: string; retryDelaySeconds: number };
-}
-
-/** Where the Stripe SDK talks instead of api.stripe.com (stripe-mock or a local fake). */
-export interface StripeApiBase {
-  host: string;
-  port: number;
-  protocol: 'http' | 'https';
-}
-
-function stripeApiBase(value: string | undefined): StripeApiBase | undefined {
-  if (!value) return undefined;
-  const url = new URL(value);
-  const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
 }
 
 export class ConfigError extends Error {
@@ -128,7 +115,7 @@ export function loadConfig(env: Env): Config {
     // Payments are enabled only when both Stripe secrets are present; otherwise `card` is refused.
     stripe:
       v.STRIPE_SECRET_KEY && v.STRIPE_WEBHOOK_SECRET
-        ? { secretKey: v.STRIPE_SECRET_KEY, webhookSecret: v.STRIPE_WEBHOOK_SECRET, api: stripeApiBase(v.STRIPE_API_BASE) }
+        ? { secretKey: v.STRIPE_SECRET_KEY, webhookSecret: v.STRIPE_WEBHOOK_SECRET, apiBase: v.STRIPE_API_BASE }
         : undefined,
     stripeWebhookSecret: v.STRIPE_WEBHOOK_SECRET,
     checkout: { successUrl: v.CHECKOUT_SUCCESS_URL, cancelUrl: v.CHECKOUT_CANCEL_URL },

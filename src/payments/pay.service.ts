@@ -1,6 +1,6 @@
 /**
  * `POST /orders/{id}/pay/`: one Stripe Checkout Session per order. The session's expiry is planned and stored
- * BEFORE Stripe is called and goes into the idempotency key, so a retry (the SDK's own, a client's, or a
+ * BEFORE Stripe is called and goes into the idempotency key, so a retry (stripe-client's own, the buyer's, or a
  * concurrent second call) sends identical parameters under an identical key and Stripe answers the same session
  * instead of creating a second one. Once stored, the open session is answered again without calling Stripe.
  */

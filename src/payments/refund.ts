@@ -1,6 +1,6 @@
 /**
  * Refunds through Stripe, keyed by the order: `refund-<order number>` makes every repeat (a retried cancel, the
- * SDK's retry after a lost answer, the sweep) return the one refund Stripe already made.
+ * stripe-client's retry after a lost answer, the sweep) return the one refund Stripe already made.
  */
 import type { Config } from '../config';
 import type { Db } from '../db/client';
