@@ -3,7 +3,8 @@
  * provider (Resend's `POST /emails`). Started by test/global-setup.ts on a free port; the Worker reaches it
  * through STRIPE_API_BASE / EMAIL_API_URL. It records every request (idempotency key, form or JSON body) and
  * honours Stripe-style idempotency. Tests drive it through `/__fake/*` (see test/helpers/fake.ts):
- * read the recorded requests and emails, inject failures, and move a session to `complete`/`expired`.
+ * read the recorded requests and emails, inject failures (an error answer, with or without Stripe-Should-Retry, or
+ * a dropped connection), and move a session to `complete`/`expired`.
  */
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -74,7 +75,10 @@ export function startFakeProvider(port) {
     }
     if (method === 'POST' && path === '/__fake/fail') {
       const rule = JSON.parse(body);
-      failures.push({ match: rule.match, path: rule.path, times: rule.times ?? 1, status: rule.status ?? 500 });
+      failures.push({
+        match: rule.match, path: rule.path, times: rule.times ?? 1, status: rule.status ?? 500,
+        shouldRetry: rule.shouldRetry ?? 'false', drop: Boolean(rule.drop), error: rule.error,
+      });
       return send(res, 200, { ok: true });
     }
     const m = /^\/__fake\/sessions\/([^/]+)$/.exec(path);
@@ -102,8 +106,13 @@ export function startFakeProvider(port) {
       const rule = failures.find((f) => f.times > 0 && (!f.path || f.path === path) && (!f.match || raw.includes(f.match)));
       if (rule) {
         rule.times--;
-        // Stripe-Should-Retry: false keeps the SDK from retrying, so one injected failure is one failed call.
-        return send(res, rule.status, { error: { type: 'api_error', message: 'Injected failure of the fake provider' } }, { 'Stripe-Should-Retry': 'false' });
+        // A lost connection: the socket closes without an answer (a network error for the caller). workerd logs
+        // "uncaught exception … Network connection lost" for it even when the caller catches the error: expected.
+        if (rule.drop) return res.socket.destroy();
+        // Stripe-Should-Retry: false (the default) keeps the client from retrying, so one injected failure is one
+        // failed call; 'true' asks for a retry, 'none' leaves the header out (the status decides).
+        const headers = rule.shouldRetry === 'none' ? {} : { 'Stripe-Should-Retry': rule.shouldRetry };
+        return send(res, rule.status, { error: rule.error ?? { type: 'api_error', message: 'Injected failure of the fake provider' } }, headers);
       }
       // Idempotency is per provider account in real life. Every test file shares this one fake but has its own
       // database, so order ids (and with them the emails' dedupe keys) repeat across files: emails are scoped by

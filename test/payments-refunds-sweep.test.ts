@@ -73,6 +73,17 @@ describe('refund on cancel', () => {
     expect(refunds.map((r) => r.idempotencyKey)).toEqual([`refund-${order.number}`, `refund-${order.number}`]);
   });
 
+  it('retries a refund Stripe answers 409 lock_timeout, then 429, under the same key, and the cancel goes through', async () => {
+    const { user, order, pi } = await paidOrder();
+    await failNext({ path: '/v1/refunds', match: pi, status: 409, shouldRetry: 'none', error: { type: 'invalid_request_error', code: 'lock_timeout', message: 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it.' } });
+    await failNext({ path: '/v1/refunds', match: pi, status: 429, shouldRetry: 'true', error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many requests.' } });
+    const res = await cancel(user.token, order.id);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(await json(res)).toMatchObject({ status: 'cancelled', payment_status: 'refunded' });
+    const refunds = await fakeRequests('/v1/refunds', pi);
+    expect(refunds.map((r) => r.idempotencyKey)).toEqual([`refund-${order.number}`, `refund-${order.number}`, `refund-${order.number}`]);
+  });
+
   it('refunds when an admin cancels a paid confirmed order too', async () => {
     const admin = await makeAdmin();
     const { order, pi } = await paidOrder();

@@ -85,6 +85,44 @@ describe('card checkout and /pay/', () => {
   });
 });
 
+describe('talking to Stripe', () => {
+  it('retries what Stripe allows (a 500, a lost connection) under one key and body, and gets one session', async () => {
+    const { user, order } = await cardOrder();
+    await failNext({ path: '/v1/checkout/sessions', match: order.number, status: 500, shouldRetry: 'none' });
+    await failNext({ path: '/v1/checkout/sessions', match: order.number, drop: true });
+    const s = await paidSession(user.token, order.id);
+    expect(s.session_id).toMatch(/^cs_test_/);
+    const calls = await fakeRequests('/v1/checkout/sessions', order.number);
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls.map((c) => c.idempotencyKey))).toEqual(new Set([calls[0].idempotencyKey]));
+    expect(new Set(calls.map((c) => c.raw))).toEqual(new Set([calls[0].raw]));
+    expect((await paidSession(user.token, order.id)).session_id).toBe(s.session_id);
+  });
+
+  it('answers 502 payment_error with Stripe’s reason for a refusal (not retried) and for an unreachable Stripe (after retries)', async () => {
+    const { user, order } = await cardOrder();
+    await failNext({
+      path: '/v1/checkout/sessions', match: order.number, status: 400, shouldRetry: 'none',
+      error: { type: 'invalid_request_error', code: 'parameter_invalid_empty', message: 'You passed an empty string for line_items[0][price_data][product_data][name].' },
+    });
+    const refused = await expectProblem(await pay(user.token, order.id), 502, 'payment_error');
+    expect(refused.detail).toContain('refused it (You passed an empty string for line_items[0][price_data][product_data][name].)');
+    expect(await fakeRequests('/v1/checkout/sessions', order.number)).toHaveLength(1);
+
+    await failNext({ path: '/v1/checkout/sessions', match: order.number, drop: true, times: 3 });
+    const unreachable = await expectProblem(await pay(user.token, order.id), 502, 'payment_error');
+    expect(unreachable.detail).toContain('could not be reached');
+    expect(await fakeRequests('/v1/checkout/sessions', order.number)).toHaveLength(4);
+    expect(await getOrderOf(user.token, order.id)).toEqual(order);
+
+    // Stripe back: the same request under the same key creates the session.
+    await paidSession(user.token, order.id);
+    const calls = await fakeRequests('/v1/checkout/sessions', order.number);
+    expect(calls).toHaveLength(5);
+    expect(new Set(calls.map((c) => c.idempotencyKey)).size).toBe(1);
+  });
+});
+
 describe('Stripe webhook', () => {
   it('completed → confirmed + paid, recorded by stripe, and the confirmation email is sent once', async () => {
     const { user, order } = await cardOrder();

@@ -101,6 +101,25 @@ function apiError(res: Response, text: string): StripeRequestError {
   return new StripeRequestError(e?.message ?? `Stripe answered ${res.status}`, res.status, e?.type ?? 'api_error', e?.code, requestId);
 }
 
+/** One attempt, answer and body, within the timeout: a connection stalling after the headers must not hang us. */
+async function within(transport: StripeTransport, url: string, init: RequestInit): Promise<{ res: Response; text: string }> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`no answer within ${transport.timeoutMs} ms`);
+      controller.abort(err);
+      reject(err);
+    }, transport.timeoutMs);
+  });
+  try {
+    const res = await Promise.race([transport.fetch(url, { ...init, signal: controller.signal }), expired]);
+    return { res, text: await Promise.race([res.text(), expired]) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface RequestOptions {
   idempotencyKey?: string;
 }
@@ -109,11 +128,16 @@ export function createStripeApi(secretKey: string, apiBase = STRIPE_API_BASE, tr
   const base = new URL(apiBase).origin;
 
   async function request<T>(method: 'GET' | 'POST', path: string, params?: object, options?: RequestOptions): Promise<T> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${secretKey}`, 'Stripe-Version': STRIPE_API_VERSION, Accept: 'application/json' };
+    // The SDK's headers (it names the form type on GETs too).
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${secretKey}`,
+      'Stripe-Version': STRIPE_API_VERSION,
+      Accept: 'application/json',
+      'Content-Type': 'application/x-www-form-urlencoded',
+    };
     let body: string | undefined;
     if (method === 'POST') {
       body = params ? formEncode(params) : '';
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
       // Every retry of this call carries the same key, so Stripe applies it once whatever got lost on the way.
       headers['Idempotency-Key'] = options?.idempotencyKey ?? `edge-shop-retry-${crypto.randomUUID()}`;
     }
@@ -121,18 +145,13 @@ export function createStripeApi(secretKey: string, apiBase = STRIPE_API_BASE, tr
       let res: Response;
       let text: string;
       try {
-        // The timeout covers the body too: a connection stalling after the headers must not hang the request.
-        const signal = AbortSignal.timeout(transport.timeoutMs);
-        res = await transport.fetch(`${base}${path}`, { method, headers, body, signal });
-        text = await res.text();
+        ({ res, text } = await within(transport, `${base}${path}`, { method, headers, body }));
       } catch (err) {
         if (attempt < transport.maxRetries) {
           await transport.sleep(retryDelayMs(attempt + 1));
           continue;
         }
-        const timedOut = (err as Error)?.name === 'TimeoutError';
-        const why = timedOut ? `no answer within ${transport.timeoutMs} ms` : String((err as Error)?.message ?? err);
-        throw new StripeRequestError(`Stripe could not be reached (${why}; ${attempt} retries)`, null);
+        throw new StripeRequestError(`Stripe could not be reached (${(err as Error)?.message ?? err}; ${attempt} retries)`, null);
       }
       if (res.ok) {
         try {
@@ -183,7 +202,7 @@ export function stripeClient(config: StripeConfig): StripeApi {
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 const hexBytes = (hex: string): Uint8Array | null => {
-  if (!/^[0-9a-f]{64}$/i.test(hex)) return null;
+  if (!/^[0-9a-f]{64}$/.test(hex)) return null;
   const bytes = new Uint8Array(32);
   for (let i = 0; i < 32; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return bytes;
@@ -201,7 +220,7 @@ export async function verifyStripeEvent(rawBody: string, signature: string | und
   for (const item of signature.split(',')) {
     const eq = item.indexOf('=');
     if (eq < 0) continue;
-    const [key, value] = [item.slice(0, eq).trim(), item.slice(eq + 1).trim()];
+    const [key, value] = [item.slice(0, eq), item.slice(eq + 1)];
     if (key === 't' && /^[0-9]{1,12}$/.test(value)) timestamp = Number(value);
     const bytes = key === 'v1' ? hexBytes(value) : null;
     if (bytes) candidates.push(bytes);

@@ -32,8 +32,20 @@ export async function fakeEmails(to: string): Promise<FakeEmail[]> {
   return (await fetch(`${base()}/__fake/emails?${new URLSearchParams({ to })}`)).json();
 }
 
-/** The next `times` requests to `path` whose body contains `match` fail with `status`. */
-export async function failNext(rule: { path: string; match?: string; times?: number; status?: number }): Promise<void> {
+/**
+ * The next `times` requests to `path` whose body contains `match` fail with `status` (500) and Stripe's error JSON
+ * (`error`, or an api_error), sent with `Stripe-Should-Retry: false` unless `shouldRetry` says otherwise; or,
+ * with `drop`, the connection closes without an answer.
+ */
+export async function failNext(rule: {
+  path: string;
+  match?: string;
+  times?: number;
+  status?: number;
+  shouldRetry?: 'true' | 'false' | 'none';
+  drop?: boolean;
+  error?: { type: string; message: string; code?: string };
+}): Promise<void> {
   await fetch(`${base()}/__fake/fail`, { method: 'POST', body: JSON.stringify(rule) });
 }
 

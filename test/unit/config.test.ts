@@ -65,6 +65,9 @@ describe('loadConfig', () => {
   it('enables Stripe only when both secrets are set', () => {
     expect(loadConfig(fakeEnv({ STRIPE_SECRET_KEY: 'sk_test_1' })).stripe).toBeUndefined();
     expect(loadConfig(fakeEnv({ STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' })).stripe).toEqual({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1' });
+    const local = { STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1', STRIPE_API_BASE: 'http://127.0.0.1:12111' };
+    expect(loadConfig(fakeEnv(local)).stripe?.apiBase).toBe('http://127.0.0.1:12111');
+    expect(configError(fakeEnv({ ...local, STRIPE_API_BASE: 'ftp://127.0.0.1' })).problems[0]).toMatch(/^STRIPE_API_BASE /);
   });
 
   it('validates once per env object', () => {
