@@ -30,7 +30,7 @@ export async function loadRouteModule() {
     // Nothing from workerd runs here: `cloudflare:*` modules become an empty stand-in (the routes only reference
     // Durable Object classes as types, and the cache's optional global purge is looked up at request time).
     plugins: [workerdStandIn],
-    // The Worker builds of dependencies (stripe's `workerd` export), as wrangler bundles them: no Node built-ins.
+    // The Worker builds of dependencies (their `workerd` / `worker` exports), as wrangler bundles them: no Node built-ins.
     conditions: ['workerd', 'worker'],
     mainFields: ['module', 'main'],
     logLevel: 'error',
