@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error a plain .mjs script without types
-import { copyDocsAssets } from './scripts/docs-assets.mjs';
+import { buildStaticAssets } from './scripts/static-assets.mjs';
 
 /** A port that is free right now (other test suites run on this machine at the same time: never a fixed one). */
 function freePort(): Promise<number> {
@@ -21,8 +21,10 @@ function freePort(): Promise<number> {
 // The migrations in drizzle/ are applied to each test file's fresh database by test/setup.ts. Stripe and the
 // email provider are a local fake (test/fake-provider.mjs) started by test/global-setup.ts on a free port.
 export default defineConfig(async () => {
-  // The docs UI is a static asset copied from node_modules (wrangler's [build] step does the same for dev/deploy).
-  copyDocsAssets();
+  // static/ (the docs UI, console files, common passwords, the OpenAPI document built from the route table), as
+  // wrangler's [build] step fills it for dev and deploy. Built once per run: in watch mode, a route change needs a
+  // restart before test/openapi-asset.test.ts sees a fresh document.
+  await buildStaticAssets();
   const migrations = await readD1Migrations(fileURLToPath(new URL('./drizzle', import.meta.url)));
   process.env.FAKE_PROVIDER_PORT ??= String(await freePort());
   const fake = `http://127.0.0.1:${process.env.FAKE_PROVIDER_PORT}`;
@@ -67,6 +69,9 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      // Stylesheets are not processed (vitest's default) except a `?raw` import, which must be the file's text:
+      // test/static-assets.test.ts compares the served console.css with its source.
+      css: { include: [/\.css\?raw$/] },
       setupFiles: ['./test/setup.ts'],
       globalSetup: ['./test/global-setup.ts'],
       testTimeout: 30_000,

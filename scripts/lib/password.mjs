@@ -37,12 +37,12 @@ export function emailProblems(email) {
   return EMAIL_RE.test(email) ? [] : [`email "${email}" is not a valid email address`];
 }
 
-/** The API's list of common passwords (src/users/common-passwords.ts), read as text so there is one list. */
+/** The API's list of common passwords (src/users/common-passwords.txt, one per line, the file the Worker reads). */
 let common;
 function commonPasswords() {
   if (!common) {
-    const text = readFileSync(new URL('../../src/users/common-passwords.ts', import.meta.url), 'utf8');
-    common = new Set(JSON.parse(`[${text.slice(text.indexOf('= [') + 3, text.indexOf('];')).trim().replace(/,$/, '')}]`));
+    const text = readFileSync(new URL('../../src/users/common-passwords.txt', import.meta.url), 'utf8');
+    common = new Set(text.split('\n').map((line) => line.trim()).filter(Boolean));
   }
   return common;
 }

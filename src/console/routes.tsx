@@ -8,9 +8,6 @@ import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { logError } from '../http/logging';
 import { limitBody } from '../http/body-limit';
-import css from './assets/console-css';
-import js from './assets/console-js';
-import threadJs from './assets/thread-js';
 import { requireConsoleSession, securityHeaders } from './guard';
 import { ErrorPage, href } from './layout';
 import { CONSOLE_BASE } from './paths';
@@ -33,11 +30,17 @@ interface ConsoleRoute {
 }
 
 const ID = ':id{[0-9]+}';
-const ASSETS: Record<string, { body: string; type: string }> = {
-  'console.css': { body: css, type: 'text/css; charset=utf-8' },
-  'console.js': { body: js, type: 'text/javascript; charset=utf-8' },
-  'thread.js': { body: threadJs, type: 'text/javascript; charset=utf-8' },
+/**
+ * The console's stylesheet and scripts: src/console/assets/*, copied by scripts/static-assets.mjs into the static
+ * assets under /console/ (not into the Worker bundle) and served here, same origin, so the strict CSP allows them.
+ */
+const ASSET_TYPES: Record<string, string> = {
+  'console.css': 'text/css; charset=utf-8',
+  'console.js': 'text/javascript; charset=utf-8',
+  'thread.js': 'text/javascript; charset=utf-8',
 };
+/** Short-lived cache: the names are not content-hashed, and a deploy must reach open consoles soon. */
+const ASSET_CACHE = 'public, max-age=300';
 
 export const consoleRoutes: readonly ConsoleRoute[] = [
   { method: 'get', path: '/assets/:name', public: true, handler: asset },
@@ -81,11 +84,22 @@ const uploadLimit = limitBody({
   },
 });
 
-function asset(c: Context<AppEnv>) {
-  const a = ASSETS[c.req.param('name') ?? ''];
-  if (!a) return c.notFound();
-  // Short-lived cache: the names are not content-hashed, and a deploy must reach open consoles soon.
-  return c.body(a.body, 200, { 'Content-Type': a.type, 'Cache-Control': 'public, max-age=300' });
+async function asset(c: Context<AppEnv>) {
+  const name = c.req.param('name') ?? '';
+  const type = Object.hasOwn(ASSET_TYPES, name) ? ASSET_TYPES[name] : undefined;
+  if (!type || !c.env.ASSETS) return c.notFound();
+  // Only the revalidation header is passed on: the asset server answers 304 to a matching If-None-Match.
+  const inm = c.req.header('If-None-Match');
+  const res = await c.env.ASSETS.fetch(new URL(`/console/${name}`, c.req.url), inm ? { headers: { 'If-None-Match': inm } } : undefined);
+  const etag = res.headers.get('ETag');
+  const headers: Record<string, string> = { 'Cache-Control': ASSET_CACHE, ...(etag ? { ETag: etag } : {}) };
+  if (res.status === 304) return new Response(null, { status: 304, headers });
+  if (!res.ok) {
+    await res.body?.cancel();
+    return c.notFound();
+  }
+  // Our own content type and caching, not the asset server's; the console's security headers are added after.
+  return new Response(res.body, { status: 200, headers: { ...headers, 'Content-Type': type } });
 }
 
 /** Service refusals and failures as pages a person can act on, never problem+json. */

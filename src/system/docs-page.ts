@@ -3,7 +3,7 @@
  * the page loads Swagger UI from the Worker's own static assets and starts it with /api/v1/docs/init.js.
  */
 
-/** Where scripts/docs-assets.mjs puts the Swagger UI files inside the static assets directory. */
+/** Where scripts/static-assets.mjs puts the Swagger UI files inside the static assets directory. */
 export const DOCS_UI_BASE = '/docs-ui/';
 
 const API = '/api/v1';

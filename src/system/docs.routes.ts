@@ -1,7 +1,7 @@
 /**
  * The interactive API docs, served whole by this Worker: the page, a tiny start-up script, and the Swagger UI
  * files from the Worker's static assets (copied from the lockfile-pinned `swagger-ui-dist` package by
- * scripts/docs-assets.mjs). Nothing loads from another origin, so the page works offline and under a CSP of
+ * scripts/static-assets.mjs). Nothing loads from another origin, so the page works offline and under a CSP of
  * `'self'` only; the UI's JavaScript is an asset, never part of the Worker bundle.
  */
 import * as z from 'zod';

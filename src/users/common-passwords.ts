@@ -3,108 +3,79 @@
  * lists (SecLists' top-1000, the NCSC "100k most used", yearly "worst passwords" lists), most common first.
  * Passwords under 8 characters are listed for completeness even though the length rule refuses them already.
  * A new password is compared case-insensitively against this set.
+ *
+ * The list is data, not code: src/users/common-passwords.txt (one per line) is copied into the Worker's static
+ * assets by scripts/static-assets.mjs and read through the ASSETS binding (in-process, no network) the first time
+ * an isolate checks a new password, so its ~4.6 KiB gzip are not in the Worker bundle every request loads. The
+ * routes that set a password (register, change, reset) await `load` before validating their body; the zod rule
+ * then checks synchronously.
+ *
+ * Missing list (a deploy bug: static/ not built or the binding removed): the check is skipped, not the request.
+ * The other rules (length, not only digits or whitespace, not the email) still apply, the error is logged once
+ * per isolate, and every later password-setting request tries to load the list again. Refusing every sign-up and
+ * every password reset (account recovery) over it would turn a deploy slip into an outage; the list is a
+ * defence in depth on top of PBKDF2 hashing, the login lockout and the rate limits.
  */
-const LIST: readonly string[] = [
-  "123456", "password", "12345678", "qwerty", "123456789", "12345", "1234", "111111", "1234567", "dragon", "123123",
-  "baseball", "abc123", "football", "monkey", "letmein", "696969", "shadow", "master", "666666", "qwertyuiop",
-  "123321", "mustang", "1234567890", "michael", "654321", "superman", "1qaz2wsx", "7777777", "121212", "000000",
-  "qazwsx", "123qwe", "killer", "trustno1", "jordan", "jennifer", "zxcvbnm", "asdfgh", "hunter", "buster", "soccer",
-  "harley", "batman", "andrew", "tigger", "sunshine", "iloveyou", "2000", "charlie", "robert", "thomas", "hockey",
-  "ranger", "daniel", "starwars", "klaster", "112233", "george", "computer", "michelle", "jessica", "pepper", "1111",
-  "zxcvbn", "555555", "11111111", "131313", "freedom", "777777", "pass", "maggie", "159753", "aaaaaa", "ginger",
-  "princess", "joshua", "cheese", "amanda", "summer", "love", "ashley", "nicole", "chelsea", "biteme", "matthew",
-  "access", "yankees", "987654321", "dallas", "austin", "thunder", "taylor", "matrix", "mobilemail", "mom", "monitor",
-  "monitoring", "montana", "moon", "moscow", "william", "corvette", "hello", "martin", "heather", "secret", "merlin",
-  "diamond", "1234qwer", "gfhjkm", "hammer", "silver", "222222", "88888888", "anthony", "justin", "test", "bailey",
-  "q1w2e3r4t5", "patrick", "internet", "scooter", "orange", "11111", "golfer", "cookie", "richard", "samantha",
-  "bigdog", "guitar", "jackson", "whatever", "mickey", "chicken", "sparky", "snoopy", "maverick", "phoenix", "camaro",
-  "peanut", "morgan", "welcome", "falcon", "cowboy", "ferrari", "samsung", "andrea", "smokey", "steelers", "joseph",
-  "mercedes", "dakota", "arsenal", "eagles", "melissa", "boomer", "booboo", "spider", "nascar", "monster", "tigers",
-  "yellow", "xxxxxx", "123123123", "gateway", "marina", "diablo", "bulldog", "qwer1234", "compaq", "purple",
-  "hardcore", "banana", "junior", "hannah", "123654", "porsche", "lakers", "iceman", "money", "cowboys", "987654",
-  "london", "tennis", "999999", "ncc1701", "coffee", "scooby", "0000", "miller", "boston", "q1w2e3r4", "brandon",
-  "yamaha", "chester", "mother", "forever", "johnny", "edward", "333333", "oliver", "redsox", "player", "nikita",
-  "knight", "fender", "barney", "midnight", "please", "brandy", "chicago", "badboy", "slayer", "rangers", "charles",
-  "angel", "flower", "bigdaddy", "rabbit", "wizard", "bigdick", "jasper", "enter", "rachel", "chris", "steven",
-  "winner", "adidas", "victoria", "natasha", "1q2w3e4r", "jasmine", "winter", "prince", "panties", "marine", "ghbdtn",
-  "fishing", "cocacola", "casper", "james", "232323", "raiders", "888888", "marlboro", "gandalf", "asdfasdf",
-  "crystal", "87654321", "12344321", "golden", "8675309", "blowme", "asdf1234", "sexsex", "sexy", "qwerty123",
-  "dennis", "alexander", "newyork", "1qaz2wsx3edc", "fuckyou", "qwerty1", "password1", "password123", "abcdef",
-  "1q2w3e4r5t", "iloveu", "123abc", "a123456", "zaq12wsx", "1qazxsw2", "passw0rd", "p@ssw0rd", "p@ssword", "pa55word",
-  "pa$$word", "passwd", "welcome1", "welcome123", "admin", "admin123", "administrator", "root", "toor", "letmein1",
-  "letmein123", "qwertyui", "asdfghjkl", "zxcvbnm1", "abcd1234", "abc12345", "aa123456", "a1b2c3d4", "a1b2c3",
-  "1a2b3c4d", "11223344", "12341234", "123456a", "123456q", "1234abcd", "12345qwert", "12345qwerty", "qwe123",
-  "qweasd", "qweasdzxc", "qazwsxedc", "1qaz2wsx3", "zaq1zaq1", "zaq1xsw2", "!qaz2wsx", "123qweasd", "1q2w3e",
-  "1q2w3e4r5t6y", "q1w2e3", "q1w2e3r4t5y6", "asd123", "asdasd", "asdasdasd", "zxc123", "zxczxc", "qwerty12",
-  "qwerty1234", "qwerty12345", "password12", "password1234", "password!", "password2", "password01", "password11",
-  "passpass", "pass123", "pass1234", "12qwaszx", "1234asdf", "123456789a", "123456789q", "1234567a", "12345678a",
-  "987654321a", "iloveyou1", "iloveyou2", "iloveyou123", "princess1", "sunshine1", "monkey1", "football1", "baseball1",
-  "michael1", "jordan23", "superman1", "batman1", "charlie1", "dragon1", "shadow1", "master1", "welcome2", "trustno1!",
-  "hello123", "hello1", "hellohello", "loveyou", "lovely", "lovelove", "loveme", "loveme1", "babygirl", "babygirl1",
-  "angel1", "angels", "butterfly", "princesa", "tequiero", "teamo", "jesus", "jesus1", "jesuschrist", "christ",
-  "blessed", "blessing", "faith", "heaven", "hallo", "passwort", "schatz", "geheim", "qwertz", "123456789012",
-  "0987654321", "1234554321", "123456654321", "147258369", "147852369", "741852963", "159357", "159753456", "951753",
-  "789456", "789456123", "456789", "456123", "147258", "321654", "258456", "1357911", "13579", "24680", "102030",
-  "101010", "202020", "121314", "123321123", "112233445566", "010203", "5201314", "520520", "1314520", "woaini",
-  "woaini1314", "aaaaaaaa", "00000000", "22222222", "33333333", "44444444", "55555555", "66666666", "77777777",
-  "99999999", "12121212", "123123123123", "abcabc", "abcdefg", "abcdefgh", "abcdefghi", "qwertyuiop1", "asdfghjkl1",
-  "zxcvbnm123", "computer1", "internet1", "samsung1", "google", "google123", "facebook", "youtube", "twitter",
-  "linkedin", "yahoo", "hotmail", "gmail", "outlook", "microsoft", "windows", "apple", "iphone", "android", "nokia",
-  "sony", "dell", "lenovo", "toshiba", "acer", "asus", "intel", "nvidia", "minecraft", "pokemon", "naruto", "fortnite",
-  "roblox", "zelda", "mario", "starwars1", "startrek", "matrix1", "trinity", "neo", "morpheus", "gandalf1", "frodo",
-  "hobbit", "sauron", "batman123", "spiderman", "ironman", "hulk", "thor", "avengers", "marvel", "superman123",
-  "wolverine", "pikachu", "charizard", "sonic", "tetris", "pacman", "zelda1", "warcraft", "diablo2", "halo", "halo3",
-  "counter", "gamer", "gaming", "player1", "soccer1", "hockey1", "tennis1", "golf", "golfer1", "basketball",
-  "baseball123", "football123", "soccer123", "liverpool", "chelsea1", "arsenal1", "manchester", "barcelona",
-  "realmadrid", "juventus", "milan", "bayern", "united", "madrid", "messi", "ronaldo", "cristiano", "neymar",
-  "beckham", "jordan1", "kobe24", "lebron", "lakers1", "celtics", "yankees1", "redsox1", "dodgers", "giants",
-  "packers", "cowboys1", "steelers1", "eagles1", "patriots", "broncos", "raiders1", "bears", "chiefs", "vikings",
-  "saints", "sunshine123", "summer1", "summer2020", "summer2021", "summer2022", "summer2023", "summer2024", "winter1",
-  "winter2020", "winter2021", "winter2022", "winter2023", "spring", "autumn", "fall2020", "january", "february",
-  "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday",
-  "friday", "sunday", "weekend", "holiday", "vacation", "christmas", "easter", "halloween", "birthday", "michelle1",
-  "jessica1", "ashley1", "amanda1", "nicole1", "jennifer1", "elizabeth", "sarah", "samantha1", "stephanie", "melissa1",
-  "rebecca", "emily", "emma", "olivia", "sophia", "isabella", "madison", "abigail", "chloe", "lauren", "hannah1",
-  "alexis", "taylor1", "brittany", "megan", "rachel1", "heather1", "amber", "danielle", "kimberly", "crystal1",
-  "tiffany", "vanessa", "veronica", "victoria1", "natalie", "angela", "andrea1", "anna", "maria", "mariana", "daniela",
-  "gabriela", "carolina", "fernanda", "valentina", "camila", "lucia", "sofia", "martina", "alejandra", "patricia",
-  "sandra", "monica", "claudia", "laura", "paula", "diana", "julia", "juliana", "michael123", "david", "daniel1",
-  "james1", "john", "john123", "robert1", "william1", "richard1", "joseph1", "thomas1", "charles1", "christopher",
-  "matthew1", "anthony1", "mark", "donald", "steven1", "paul", "andrew1", "joshua1", "kenneth", "kevin", "brian",
-  "george1", "timothy", "ronald", "edward1", "jason", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric",
-  "jonathan", "stephen", "larry", "justin1", "scott", "brandon1", "benjamin", "samuel", "gregory", "alexander1",
-  "frank", "patrick1", "raymond", "jack", "dennis1", "jerry", "tyler", "aaron", "jose", "adam", "nathan", "henry",
-  "douglas", "zachary", "peter", "kyle", "walter", "ethan", "jeremy", "harold", "keith", "christian", "roger", "noah",
-  "gerald", "carl", "terry", "sean", "austin1", "arthur", "lawrence", "jesse", "dylan", "bryan", "joe", "jordan12",
-  "billy", "bruce", "albert", "willie", "gabriel", "logan", "alan", "juan", "wayne", "roy", "ralph", "randy", "eugene",
-  "vincent", "russell", "elijah", "louis", "bobby", "philip", "johnny1", "freedom1", "liberty", "america", "usa123",
-  "canada", "mexico", "brazil", "france", "germany", "england", "london1", "paris", "berlin", "madrid1", "rome",
-  "tokyo", "china", "india", "russia", "moscow1", "newyork1", "chicago1", "dallas1", "boston1", "seattle", "miami",
-  "florida", "texas", "california", "hawaii", "vegas", "killer1", "hunter1", "hunter2", "ranger1", "soldier",
-  "warrior", "knight1", "dragon123", "dragons", "tiger", "tigers1", "lion", "eagle", "falcon1", "hawk", "wolf",
-  "wolves", "bear", "panther", "jaguar", "cobra", "viper", "python", "snake", "shark", "dolphin", "whale", "monkey123",
-  "donkey", "horse", "pony", "unicorn", "rainbow", "butterfly1", "flower1", "flowers", "rose", "lily", "daisy",
-  "tulip", "orchid", "sunflower", "cheese1", "pepper1", "ginger1", "cookie1", "cookies", "chocolate", "candy", "sugar",
-  "honey", "honey1", "sweet", "sweetie", "sweetheart", "cupcake", "muffin", "pumpkin", "apple123", "strawberry",
-  "blueberry", "secret123", "anything", "something", "everything", "whatever1", "letmein2", "opensesame", "access14",
-  "accessdenied", "changeme", "changeme1", "changeme123", "default1", "temppass", "test1234", "testing123", "guest123",
-  "username", "login123", "sysadmin", "server123", "database", "postgres", "admin1234", "admin12345", "adminadmin",
-  "administrator1", "rootroot", "superuser", "supervisor", "manager1", "support123", "office123", "business",
-  "qwerty11", "qwerty00", "qwerty01", "qwerty007", "agent007", "james007", "11111111111", "1111111111", "111111111",
-  "1234512345", "1234567891", "1234567899", "12345678910", "123456789987654321", "1122334455", "1212121212",
-  "123454321", "10203040", "1020304050", "123qweasdzxc", "qwe123qwe", "qweqweqwe", "asdfqwer", "qwerasdf",
-  "qwerasdfzxcv", "1qa2ws3ed", "zxcasdqwe", "poiuytrewq", "lkjhgfdsa", "qwertyqwerty", "asdfghjk", "zxcvbnma",
-  "monkey12", "dragon12", "shadow12", "master12", "killer12", "hunter12", "scooter1", "teddybear", "bubbles1",
-  "shadow123", "ginger123", "pepper123", "ilovemom", "ilovedad", "ilovemyself", "ilovegod", "ilovejesus", "ilovehim",
-  "iloveher", "ilovelove", "ilovemusic", "rockstar", "rocknroll", "metallica", "slipknot", "linkinpark", "master123",
-  "masterkey", "skeleton", "shadowman", "darkness", "darkside", "blackcat", "blackjack", "diamond1", "platinum",
-  "crystal123", "sapphire", "forever1", "together", "soulmate", "beautiful", "angel123", "angelina", "godisgood",
-  "godislove", "freedom123", "strength", "champion", "legendary", "superstar", "starlight", "moonlight", "paradise",
-  "qazwsx123", "qazwsxedc123", "1qazxsw23edc", "xsw2zaq1", "qwertyui1", "123qwe123", "1password", "mypassword",
-  "yourpassword", "password1!", "password1234!", "passw0rd1", "p@ssw0rd1", "p@ss1234", "p@55w0rd", "pa55w0rd",
-  "passw0rd!", "welcome!", "welcome1!", "letmein!", "admin@123", "admin@1234", "root@123", "test@123", "pass@123",
-  "pass@word1", "passw0rd123", "1qaz@wsx", "1qaz!qaz", "!qaz1qaz", "@dmin123", "iloveyou!", "qwerty@123", "qwerty!@#",
-  "!@#$%^&*", "1234!@#$", "1q2w3e4r!", "zaq!2wsx", "zxcvbnm!",
-];
+import { describeError, logEvent } from '../http/logging';
 
-export const COMMON_PASSWORDS: ReadonlySet<string> = new Set(LIST);
+/** Where the build puts the list inside the static assets; reachable only through this binding (run_worker_first). */
+export const COMMON_PASSWORDS_ASSET = '/internal/common-passwords.txt';
+
+export interface CommonPasswords {
+  /** Loads the list once per isolate (concurrent callers share one read). Never throws. */
+  load(assets: Fetcher | undefined, logLevel?: string): Promise<void>;
+  /** True when the password, lower-cased, is on the list; false when the list could not be loaded. */
+  has(password: string): boolean;
+  /** Entries loaded (0 until loaded or when unavailable). */
+  readonly size: number;
+}
+
+async function read(assets: Fetcher | undefined): Promise<Set<string>> {
+  if (!assets) throw new Error('no ASSETS binding');
+  // Any origin: the assets binding serves by path.
+  const res = await assets.fetch(new URL(COMMON_PASSWORDS_ASSET, 'https://assets.local'));
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`${COMMON_PASSWORDS_ASSET} answered ${res.status}`);
+  }
+  const list = new Set((await res.text()).split('\n').map((line) => line.trim()).filter(Boolean));
+  if (list.size === 0) throw new Error(`${COMMON_PASSWORDS_ASSET} is empty`);
+  return list;
+}
+
+/** A list with its own load state (the Worker uses the one `COMMON_PASSWORDS`; tests make their own). */
+export function commonPasswords(): CommonPasswords {
+  let list: ReadonlySet<string> | undefined;
+  let loading: Promise<void> | undefined;
+  let attempted = false;
+  let logged = false;
+  return {
+    load(assets, logLevel) {
+      if (list) return Promise.resolve();
+      loading ??= read(assets)
+        .then((loaded) => {
+          list = loaded;
+        })
+        .catch((err) => {
+          if (!logged) logEvent(logLevel, 'error', 'common_passwords_unavailable', { error: describeError(err) });
+          logged = true;
+        })
+        .finally(() => {
+          attempted = true;
+          loading = undefined;
+        });
+      return loading;
+    },
+    has(password) {
+      // A route that sets a password without awaiting load() first is a bug to catch in tests, not to skip.
+      if (!list && !attempted) throw new Error('common passwords checked before load(): add the route middleware');
+      return list?.has(password.toLowerCase()) ?? false;
+    },
+    get size() {
+      return list?.size ?? 0;
+    },
+  };
+}
+
+/** The isolate's list. */
+export const COMMON_PASSWORDS = commonPasswords();

@@ -10,6 +10,7 @@ import { logError } from '../http/logging';
 import { defineRoute } from '../http/route';
 import { nowIso } from '../lib/crypto';
 import { checkResetRate, resetPassword, type ResetLimiters } from './password-reset.service';
+import { commonPasswordsLoaded } from './users.routes';
 import { PasswordForgotAnswer, PasswordForgotBody, PasswordResetBody } from './users.schemas';
 
 const API = '/api/v1';
@@ -42,6 +43,7 @@ export const passwordResetRoutes = [
 
   defineRoute({
     method: 'post', path: `${API}/users/password/reset/`, auth: 'public', tag: 'Users', summary: 'Set a new password with an emailed reset token',
+    use: [commonPasswordsLoaded],
     description:
       'The token is consumed, the password set (same rules as registration) and every refresh token of the account revoked. ' +
       'A bad, used or expired token is a 401 `token_invalid`. Limited per client address and per account (429 with `Retry-After`).',

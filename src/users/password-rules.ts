@@ -2,7 +2,9 @@
  * The rules every new password follows, on register, password change and password reset alike (API.md):
  * 8–128 characters, not only whitespace, not only digits in any script (`١٢٣٤٥٦٧٨` and `１２３４５６７８` are as
  * guessable as `12345678`), not the account's email or its local part, and not one of the 1,000 most common
- * passwords. `newPassword` checks what needs no account; `passwordProblem` adds the email rule.
+ * passwords. `newPassword` checks what needs no account; `passwordProblem` adds the email rule. The common list
+ * is read from the static assets: a route using these rules awaits `COMMON_PASSWORDS.load` first
+ * (`commonPasswordsLoaded` in users.routes.ts).
  */
 import * as z from 'zod';
 import { AppError } from '../errors';
@@ -21,7 +23,7 @@ export const newPassword = z
   .refine((p) => length(p) <= 128, { message: 'must be at most 128 characters', abort: true })
   .refine((p) => !ALL_WHITESPACE.test(p), { message: 'must not be only whitespace', abort: true })
   .refine((p) => !ALL_DIGITS.test(p), { message: 'must not be entirely numeric', abort: true })
-  .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), { message: 'is too common', abort: true })
+  .refine((p) => !COMMON_PASSWORDS.has(p), { message: 'is too common', abort: true })
   // The refinements are invisible to JSON Schema: the OpenAPI document states the length bounds itself.
   .meta({ minLength: 8, maxLength: 128 });
 

@@ -1,8 +1,9 @@
 /** Users and tokens routes (API.md "Users and tokens"). */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { currentUser } from '../http/auth';
 import { defineRoute, PRIVATE_NO_STORE } from '../http/route';
+import { COMMON_PASSWORDS } from './common-passwords';
 import { rotateRefreshToken, revokeRefreshToken } from './tokens.service';
 import { changePassword, getUser, login, registerUser, updateProfile } from './users.service';
 import { PasswordChangeBody, ProfileBody, RefreshBody, RegisterBody, TokenBody, TokenPair, UserView, userView } from './users.schemas';
@@ -10,9 +11,19 @@ import { PasswordChangeBody, ProfileBody, RefreshBody, RegisterBody, TokenBody, 
 const API = '/api/v1';
 const deps = (c: Context<AppEnv>) => ({ db: c.get('db'), config: c.get('config') });
 
+/**
+ * Every route that sets a password runs this before its body is validated: the common-password list is read
+ * from the static assets once per isolate, then the zod rule checks synchronously (see common-passwords.ts).
+ */
+export const commonPasswordsLoaded: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await COMMON_PASSWORDS.load(c.env.ASSETS, c.get('config').logLevel);
+  await next();
+};
+
 export const usersRoutes = [
   defineRoute({
     method: 'post', path: `${API}/users/register/`, auth: 'public', tag: 'Users', summary: 'Register a customer account',
+    use: [commonPasswordsLoaded],
     request: { body: RegisterBody },
     responses: { 201: { description: 'The new user', schema: UserView } },
     errors: ['conflict', 'malformed_json'],
@@ -75,6 +86,7 @@ export const usersRoutes = [
 
   defineRoute({
     method: 'post', path: `${API}/users/password/change/`, auth: 'customer', check: 'token', tag: 'Users', summary: 'Change the password; revokes all refresh tokens',
+    use: [commonPasswordsLoaded],
     request: { body: PasswordChangeBody },
     responses: { 204: { description: 'Changed' } },
     errors: ['permission_denied', 'malformed_json'],

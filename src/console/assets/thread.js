@@ -2,7 +2,6 @@
  * The live thread, an ES module served at /admin/assets/thread.js: listens on the conversation's socket and
  * appends each new message as TEXT (textContent, never HTML). Reconnects with a growing delay.
  */
-export default `
 const thread = document.getElementById('thread');
 const status = document.getElementById('live-status');
 const seen = new Set([...thread.querySelectorAll('[data-id]')].map((el) => el.dataset.id));
@@ -40,4 +39,3 @@ function connect() {
   });
 }
 connect();
-`;

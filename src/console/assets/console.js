@@ -3,7 +3,6 @@
  * script): confirmation of destructive buttons, a busy state on submit so a slow request is visible and not
  * sent twice, and the preview of an image chosen for upload.
  */
-export default `
 document.addEventListener('submit', (event) => {
   const form = event.target;
   const button = event.submitter;
@@ -24,4 +23,3 @@ for (const input of document.querySelectorAll('input[type=file][data-preview]'))
     else { img.removeAttribute('src'); img.hidden = true; }
   });
 }
-`;
