@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Generates the typed client's contract from the route table: bundles src/routes.ts + the OpenAPI builder with
- * esbuild, builds the document exactly as GET /api/v1/openapi.json does, and writes
+ * esbuild, builds the document exactly as scripts/static-assets.mjs does for GET /api/v1/openapi.json, and writes
  *   client/openapi.json        the document (committed, for other generators and reviewers)
  *   client/src/api.gen.ts      request/response types of every operation and the operation map the client uses
  * `--check` writes nothing and exits 1 when either file is out of date (CI runs it: npm run client:check).

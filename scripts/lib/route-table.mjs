@@ -1,6 +1,7 @@
 /**
- * The route table (src/routes.ts) loaded in Node: bundled with esbuild together with the OpenAPI builder, the way
- * GET /api/v1/openapi.json builds its document. Shared by scripts/gen-client.mjs and scripts/gen-routes-doc.mjs.
+ * The route table (src/routes.ts) loaded in Node: bundled with esbuild together with the OpenAPI builder. Shared by
+ * scripts/static-assets.mjs (which writes the document GET /api/v1/openapi.json serves), scripts/gen-client.mjs and
+ * scripts/gen-routes-doc.mjs.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';

@@ -1,15 +1,17 @@
 /**
  * The OpenAPI 3.1 document, generated from the route table (src/routes.ts): the same declarations and zod
- * schemas that register, guard and validate the routes. Built on the first request for it (not at Worker
- * start-up) and reused.
+ * schemas that register, guard and validate the routes. The one generator, run at BUILD time, never in the
+ * Worker: scripts/static-assets.mjs writes static/api/openapi.json with it (GET /api/v1/openapi.json serves that
+ * file), scripts/gen-client.mjs the typed client, and test/openapi-asset.test.ts proves the served file equals
+ * what it generates from the current table. So `z.toJSONSchema` and this module stay out of the Worker bundle.
  */
 import * as z from 'zod';
 import { ERROR_CODES } from '../errors';
+import { API_VERSION } from './api-version';
 import { Problem } from './response-contract';
 import { methodsOf, type AnyRoute, type Method } from './route';
 
-/** The contract version, shown by the API root and the OpenAPI document. */
-export const API_VERSION = '1.0.0';
+export { API_VERSION };
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -51,8 +53,6 @@ export function operationId(method: string, path: string): string {
   return [method, ...(words.length ? words : ['root'])].join('_');
 }
 
-let cached: Record<string, unknown> | undefined;
-
 /** Whether a route needs a bearer token (customer and admin routes). */
 const needsToken = (route: AnyRoute) => route.auth !== 'public';
 
@@ -88,13 +88,12 @@ function operation(r: AnyRoute, method: Method, path: string): Record<string, un
 }
 
 export function openApiDocument(title: string, table: readonly AnyRoute[]): Record<string, unknown> {
-  if (cached) return cached;
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of table) {
     const path = openApiPath(r.path);
     for (const method of methodsOf(r)) (paths[path] ??= {})[method] = operation(r, method, path);
   }
-  cached = {
+  return {
     openapi: '3.1.0',
     info: {
       title,
@@ -109,5 +108,4 @@ export function openApiDocument(title: string, table: readonly AnyRoute[]): Reco
     },
     paths,
   };
-  return cached;
 }
