@@ -48,11 +48,11 @@ test('bench config: absolute paths, raised rate limits, everything else kept', (
     file,
     'name = "x"\nmain = "src/index.ts"\ncompatibility_date = "2026-05-01"\n[[d1_databases]]\nbinding = "DB"\nmigrations_dir = "drizzle"\n' +
       '[[ratelimits]]\nname = "LOGIN_RL"\nnamespace_id = "1001"\nsimple = { limit = 20, period = 60 }\n' +
-      '[assets]\ndirectory = "./static"\nbinding = "ASSETS"\n[build]\ncommand = "node scripts/docs-assets.mjs"\n',
+      '[assets]\ndirectory = "./static"\nbinding = "ASSETS"\n[build]\ncommand = "node scripts/static-assets.mjs"\n',
   );
   const text = benchConfigText('/repo', file, '/run');
   assert.match(text, /^directory = "\/repo\/static"$/m);
-  assert.match(text, /^\[build\]\ncwd = "\/repo"\ncommand = "node scripts\/docs-assets.mjs"$/m);
+  assert.match(text, /^\[build\]\ncwd = "\/repo"\ncommand = "node scripts\/static-assets.mjs"$/m);
   assert.match(text, /^main = "\/run\/src\/index.ts"$/m);
   assert.match(text, /^migrations_dir = "\/repo\/drizzle"$/m);
   assert.match(text, /simple = \{ limit = 1000000, period = 60 \}/);
