@@ -117,6 +117,14 @@ try {
   // Script errors and CSP violations; a 4xx page (a refusal, a form with mistakes) is expected and not one.
   page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
+  // The console's own CSS/JS come from the Worker's static assets (filled by wrangler's build step): each must load.
+  const assetsLoaded = new Set();
+  page.on('response', (r) => {
+    const name = new URL(r.url()).pathname.match(/^\/admin\/assets\/(.+)$/)?.[1];
+    if (!name) return;
+    if (r.status() === 200 || r.status() === 304) assetsLoaded.add(name);
+    else errors.push(`${r.url()} answered ${r.status()}`);
+  });
 
   // ---- a customer is refused
   const shopperEmail = `shopper-${Date.now()}@example.com`;
@@ -283,6 +291,10 @@ try {
   await shoot(page, phone, 'dashboard');
 
   check(errors.length === 0, `the pages logged errors: ${errors.join(' | ')}`);
+  for (const name of ['console.css', 'console.js', 'thread.js']) check(assetsLoaded.has(name), `/admin/assets/${name} was never loaded`);
+  // The stylesheet applied (the header's background), not just fetched.
+  const headerBg = await page.evaluate(() => getComputedStyle(document.querySelector('header.top')).backgroundColor);
+  check(headerBg === 'rgb(23, 32, 51)', `console.css should style the header (background ${headerBg})`);
   step(`done: ${shots.length} pages, screenshots in docs/console/`);
   await finish(0);
 } catch (e) {
