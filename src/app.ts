@@ -2,7 +2,9 @@
  * Builds the Hono app: request context and logging, configuration, CORS, body limits, the route table, and
  * the single problem+json funnel for errors, unknown routes (404) and wrong methods (405).
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { HonoBase } from 'hono/hono-base';
+import { TrieRouter } from 'hono/router/trie-router';
 import { limitBody } from './http/body-limit';
 import { cors } from 'hono/cors';
 import { loadConfig, type Config } from './config';
@@ -50,7 +52,11 @@ function corsFor(config: Config): MiddlewareHandler {
 
 export function buildApp() {
   // strict: false makes every route answer with and without its trailing slash, as the Django clients expect.
-  const app = new Hono<AppEnv>({ strict: false });
+  // HonoBase + TrieRouter: `Hono` from 'hono' brings SmartRouter with RegExpRouter AND TrieRouter, and falls
+  // back to the trie anyway for our table (RegExpRouter refuses `/admin/products/:id{[0-9]+}` beside
+  // `/admin/products/new`). One router in the bundle, no regex compilation on an isolate's first request;
+  // matching costs microseconds against the milliseconds of a D1 round trip.
+  const app = new HonoBase<AppEnv>({ strict: false, router: new TrieRouter() });
 
   app.use('*', requestContext);
   app.use('*', securityHeaders);
