@@ -7,6 +7,8 @@
  *   static/internal/common-passwords.txt   the common-password list (src/users/common-passwords.txt)
  *   static/api/openapi.json                the OpenAPI document, generated from the route table by
  *                                          src/http/openapi.ts (the Worker serves it; it does not build it)
+ *   static/api/docs.html, docs-init.js     the docs page with the problem-code reference, and its start-up
+ *                                          script (src/system/docs-page.ts; the Worker fills in APP_NAME)
  * The Worker runs first for every request (run_worker_first), so these are reachable only through its routes.
  * Run by wrangler's `[build]` step (`npm run dev`, again on every change under src/; deploy; `npm run build`),
  * by vitest.config.ts (`npm test`) and by `npm run assets`. Idempotent: unchanged files are not rewritten.
@@ -55,9 +57,17 @@ function writeIfChanged(to, content) {
 }
 
 /** The OpenAPI document as the Worker serves it (compact JSON, as `c.json` wrote it when it was built per request). */
-export async function openApiJson() {
-  const mod = await loadRouteModule();
+export async function openApiJson(mod) {
+  mod ??= await loadRouteModule();
   return JSON.stringify(mod.openApiDocument(OPENAPI_TITLE, mod.routeTable));
+}
+
+/** The docs page and its start-up script, as src/system/docs-assets.ts reads them. */
+function docsFiles(mod) {
+  return [
+    ['api/docs.html', mod.docsPage()],
+    ['api/docs-init.js', mod.DOCS_INIT_SCRIPT],
+  ];
 }
 
 /** Fills static/; returns the swagger-ui-dist version. */
@@ -70,11 +80,13 @@ export async function buildStaticAssets() {
   }
   for (const file of DOCS_UI_FILES) copyIfNewer(join(SWAGGER, file), join(STATIC_DIR, 'docs-ui', file));
   for (const [from, to] of SOURCES) writeIfChanged(join(STATIC_DIR, to), readFileSync(join(ROOT, from), 'utf8'));
-  writeIfChanged(join(STATIC_DIR, OPENAPI_FILE), await openApiJson());
+  const mod = await loadRouteModule();
+  writeIfChanged(join(STATIC_DIR, OPENAPI_FILE), await openApiJson(mod));
+  for (const [to, content] of docsFiles(mod)) writeIfChanged(join(STATIC_DIR, to), content);
   return version;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const version = await buildStaticAssets();
-  console.log(`static assets: docs UI (swagger-ui-dist ${version}), console files, common passwords, OpenAPI document → static/`);
+  console.log(`static assets: docs UI (swagger-ui-dist ${version}), docs page, console files, common passwords, OpenAPI document → static/`);
 }

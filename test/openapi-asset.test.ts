@@ -57,3 +57,28 @@ describe('the served OpenAPI document', () => {
     vi.restoreAllMocks();
   });
 });
+
+describe('the served docs page', () => {
+  it('is the page rendered from src/system/docs-page.ts, with the configured APP_NAME escaped into its title', async () => {
+    const { docsPage } = await import('../src/system/docs-page');
+    const res = await api('GET', '/api/v1/docs/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toMatch(/^text\/html/);
+    expect(await res.text()).toBe(docsPage().replace('%APP_NAME%', 'Edge Shop API'));
+    const ctx = createExecutionContext();
+    const other = await buildApp().fetch(new Request(`${BASE}/api/v1/docs/`), { ...env, APP_NAME: '<b>Shop & Co</b>' } as unknown as typeof env, ctx);
+    await waitOnExecutionContext(ctx);
+    const html = await other.text();
+    expect(html).toContain('<title>&#60;b&#62;Shop &#38; Co&#60;/b&#62; — API docs</title>');
+    expect(html).toContain('id="problem-insufficient-stock"');
+  });
+
+  it('serves its start-up script from the assets with the same headers as before', async () => {
+    const { DOCS_INIT_SCRIPT } = await import('../src/system/docs-page');
+    const res = await api('GET', '/api/v1/docs/init.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('Cache-Control')).toBe('public, max-age=300');
+    expect(await res.text()).toBe(DOCS_INIT_SCRIPT);
+  });
+});

@@ -16,11 +16,13 @@ const workerdStandIn = {
   },
 };
 
-/** `{ routeTable, openApiDocument, openApiPath }` from the TypeScript sources. */
+/** `{ routeTable, openApiDocument, openApiPath, docsPage, DOCS_INIT_SCRIPT }` from the TypeScript sources. */
 export async function loadRouteModule() {
   const result = await build({
     stdin: {
-      contents: "export { routeTable } from './src/routes'; export { openApiDocument, openApiPath } from './src/http/openapi';",
+      contents:
+        "export { routeTable } from './src/routes'; export { openApiDocument, openApiPath } from './src/http/openapi';" +
+        " export { docsPage, DOCS_INIT_SCRIPT } from './src/system/docs-page';",
       resolveDir: ROOT,
       loader: 'ts',
     },

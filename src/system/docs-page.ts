@@ -1,10 +1,11 @@
 /**
- * The docs page's HTML and its start-up script. No inline script or style (the page's CSP is `'self'` only):
- * the page loads Swagger UI from the Worker's own static assets and starts it with /api/v1/docs/init.js.
+ * The docs page's HTML and its start-up script, rendered at BUILD time by scripts/static-assets.mjs into the static
+ * assets (src/system/docs-assets.ts serves them; the Worker does not import this file). No inline script or style
+ * (the page's CSP is `'self'` only): the page loads Swagger UI from the Worker's own static assets and starts it
+ * with /api/v1/docs/init.js.
  */
-
-/** Where scripts/static-assets.mjs puts the Swagger UI files inside the static assets directory. */
-export const DOCS_UI_BASE = '/docs-ui/';
+import { APP_NAME_SLOT, escapeHtml } from './docs-assets';
+import { problemDocsHtml } from './problem-docs';
 
 const API = '/api/v1';
 
@@ -15,17 +16,15 @@ export const DOCS_INIT_SCRIPT = `window.addEventListener('load', function () {
 });
 `;
 
-/** APP_NAME is configuration, not code: it is escaped before it goes into the page. */
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 /**
- * The page. `sections` is trusted, already-escaped HTML placed after the UI (e.g. the per-error-code
- * reference that problem `type` URLs point at).
+ * The page, with APP_NAME_SLOT where the Worker puts the configured (escaped) APP_NAME, and the per-error-code
+ * reference that problem `type` URLs point at after the UI.
  */
-export function docsPage(appName: string, sections: readonly string[] = []): string {
+export function docsPage(): string {
+  const sections = [problemDocsHtml()];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(appName)} — API docs</title>
+<title>${APP_NAME_SLOT} — API docs</title>
 <link rel="stylesheet" href="${API}/docs/ui/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <noscript>The interactive docs need JavaScript. The raw document is at <a href="${API}/openapi.json">${API}/openapi.json</a>.</noscript>

@@ -1,14 +1,15 @@
 /**
- * The interactive API docs, served whole by this Worker: the page, a tiny start-up script, and the Swagger UI
- * files from the Worker's static assets (copied from the lockfile-pinned `swagger-ui-dist` package by
+ * The interactive API docs, served whole by this Worker: the page (with the problem-code reference), a tiny
+ * start-up script — both rendered at build time (src/system/docs-page.ts) — and the Swagger UI files, all from the
+ * Worker's static assets (copied from the lockfile-pinned `swagger-ui-dist` package by
  * scripts/static-assets.mjs). Nothing loads from another origin, so the page works offline and under a CSP of
  * `'self'` only; the UI's JavaScript is an asset, never part of the Worker bundle.
  */
 import * as z from 'zod';
 import { defineRoute } from '../http/route';
 import { AppError } from '../errors';
-import { docsPage, DOCS_INIT_SCRIPT, DOCS_UI_BASE } from './docs-page';
-import { problemDocsHtml } from './problem-docs';
+import { assetText } from '../http/asset-text';
+import { DOCS_INIT_ASSET, DOCS_UI_BASE, docsPageHtml } from './docs-assets';
 
 /** The files the page loads from the assets; anything else under /ui/ is not found. */
 const UI_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'] as const;
@@ -22,7 +23,7 @@ export const docsRoutes = [
     summary: 'Interactive API documentation',
     responses: { 200: { description: 'HTML page', contentType: 'text/html' } },
     // The per-code reference that every problem `type` URL points at (#problem-<code>).
-    handler: (c) => c.html(docsPage(c.get('config').appName, [problemDocsHtml()])),
+    handler: async (c) => c.html(await docsPageHtml(c.env.ASSETS, c.get('config').appName)),
   }),
   defineRoute({
     method: 'get',
@@ -31,7 +32,7 @@ export const docsRoutes = [
     tag: 'System',
     summary: 'Start-up script of the docs page',
     responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
-    handler: (c) => c.body(DOCS_INIT_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }),
+    handler: async (c) => c.body(await assetText(c.env.ASSETS, DOCS_INIT_ASSET), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }),
   }),
   defineRoute({
     method: 'get',

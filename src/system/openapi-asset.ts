@@ -5,6 +5,8 @@
  * the title, the configured APP_NAME: the file is built with the default name and patched here when it differs.
  */
 
+import { assetText } from '../http/asset-text';
+
 /** Where the build writes the document inside the static assets. */
 export const OPENAPI_ASSET = '/api/openapi.json';
 
@@ -13,11 +15,7 @@ let served: { title: string; body: string } | undefined;
 /** The document's JSON text with `info.title` = `title`. Throws when the asset is missing (a deploy bug: a 500). */
 export async function openApiText(assets: Fetcher | undefined, title: string): Promise<string> {
   if (served?.title === title) return served.body;
-  if (!assets) throw new Error('no ASSETS binding: the OpenAPI document is a static asset (static/api/openapi.json)');
-  // Any origin: the assets binding serves by path.
-  const res = await assets.fetch(new URL(OPENAPI_ASSET, 'https://assets.local'));
-  if (!res.ok) throw new Error(`static asset ${OPENAPI_ASSET} answered ${res.status}: the build step (npm run assets) did not run`);
-  const text = await res.text();
+  const text = await assetText(assets, OPENAPI_ASSET);
   const doc = JSON.parse(text) as { info: { title: string } };
   let body = text;
   if (doc.info.title !== title) {

@@ -5,7 +5,7 @@
  */
 import { ERROR_CODES } from '../errors';
 import { problemAnchor } from '../http/problem';
-import { escapeHtml } from './docs-page';
+import { escapeHtml } from './docs-assets';
 
 interface ProblemDoc {
   /** What the code means. */
