@@ -2,16 +2,18 @@
  * Configuration and secrets, read and validated once per isolate (per `env` object). A missing or bad value
  * fails every request with a 500 whose log line names the variable, never the value.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Env } from './env';
+// Also sets zod's English messages, which the config problems show for values without a message of ours.
+import { refuse } from './http/validate';
 
-const intVar = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+const intVar = (def: number, min = 1) => z._default(z.coerce.number().check(z.int(), z.gte(min)), def);
 
 /**
  * `*` or a comma-separated list of origins (`https://shop.example`). Each entry is normalized to its origin so a
  * trailing slash or upper-case host still matches the browser's `Origin` header; anything else is a config error.
  */
-function corsOrigins(value: string, ctx: z.RefinementCtx): string[] | '*' {
+function corsOrigins(value: string, ctx: z.core.ParsePayload): string[] | '*' {
   if (value.trim() === '*') return '*';
   const origins: string[] = [];
   for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -22,41 +24,44 @@ function corsOrigins(value: string, ctx: z.RefinementCtx): string[] | '*' {
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.hash) {
-      ctx.addIssue({ code: 'custom', message: `must be "*" or a comma-separated list of http(s) origins; "${entry}" is not one` });
-      return z.NEVER;
+      return refuse(ctx, `must be "*" or a comma-separated list of http(s) origins; "${entry}" is not one`);
     }
     origins.push(url.origin);
   }
   return origins;
 }
 
-const ConfigSchema = z.object({
-  APP_NAME: z.string().default('Edge Shop API'),
-  JWT_SECRET: z.string({ error: 'is required (a random string of at least 32 characters)' }).min(32, 'must be at least 32 characters'),
-  JWT_ISSUER: z.string().min(1).default('edge-shop-api'),
-  JWT_AUDIENCE: z.string().min(1).default('edge-shop-clients'),
-  ACCESS_TOKEN_TTL_SECONDS: intVar(900, 30),
-  REFRESH_TOKEN_TTL_SECONDS: intVar(604800, 60),
-  CORS_ORIGINS: z.string().default('*').transform(corsOrigins),
-  CATALOG_CACHE: z.enum(['on', 'off']).default('on'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'error', 'silent']).default('info'),
-  LOGIN_MAX_FAILURES: intVar(5),
-  LOGIN_LOCK_SECONDS: intVar(300),
-  LOGIN_MAX_DELAY_MS: intVar(2000, 0),
-  MAX_OPEN_COD_ORDERS: intVar(10),
-  PUBLIC_BASE_URL: z.url().optional(),
-  STRIPE_SECRET_KEY: z.string().min(1).optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  STRIPE_API_BASE: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' }).optional(),
-  CHECKOUT_SUCCESS_URL: z.url().default('http://localhost:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}'),
-  CHECKOUT_CANCEL_URL: z.url().default('http://localhost:3000/checkout/cancel'),
-  PASSWORD_RESET_URL: z.url().default('http://localhost:3000/reset-password'),
-  EMAIL_TRANSPORT: z.enum(['log', 'send_email', 'http']).default('log'),
-  EMAIL_FROM: z.string().min(3).default('Edge Shop <no-reply@shop.example>'),
-  EMAIL_API_URL: z.url().default('https://api.resend.com/emails'),
-  EMAIL_API_KEY: z.string().min(1).optional(),
-  EMAIL_RETRY_DELAY_SECONDS: intVar(30, 0),
-}).refine((v) => v.EMAIL_TRANSPORT !== 'http' || v.EMAIL_API_KEY, { path: ['EMAIL_API_KEY'], message: 'is required when EMAIL_TRANSPORT is "http"' });
+const nonEmpty = (min = 1) => z.string().check(z.minLength(min));
+
+const ConfigSchema = z
+  .object({
+    APP_NAME: z._default(z.string(), 'Edge Shop API'),
+    JWT_SECRET: z.string({ error: 'is required (a random string of at least 32 characters)' }).check(z.minLength(32, 'must be at least 32 characters')),
+    JWT_ISSUER: z._default(nonEmpty(), 'edge-shop-api'),
+    JWT_AUDIENCE: z._default(nonEmpty(), 'edge-shop-clients'),
+    ACCESS_TOKEN_TTL_SECONDS: intVar(900, 30),
+    REFRESH_TOKEN_TTL_SECONDS: intVar(604800, 60),
+    CORS_ORIGINS: z.pipe(z._default(z.string(), '*'), z.transform(corsOrigins)),
+    CATALOG_CACHE: z._default(z.enum(['on', 'off']), 'on'),
+    LOG_LEVEL: z._default(z.enum(['debug', 'info', 'error', 'silent']), 'info'),
+    LOGIN_MAX_FAILURES: intVar(5),
+    LOGIN_LOCK_SECONDS: intVar(300),
+    LOGIN_MAX_DELAY_MS: intVar(2000, 0),
+    MAX_OPEN_COD_ORDERS: intVar(10),
+    PUBLIC_BASE_URL: z.optional(z.url()),
+    STRIPE_SECRET_KEY: z.optional(nonEmpty()),
+    STRIPE_WEBHOOK_SECRET: z.optional(nonEmpty()),
+    STRIPE_API_BASE: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:12111' })),
+    CHECKOUT_SUCCESS_URL: z._default(z.url(), 'http://localhost:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}'),
+    CHECKOUT_CANCEL_URL: z._default(z.url(), 'http://localhost:3000/checkout/cancel'),
+    PASSWORD_RESET_URL: z._default(z.url(), 'http://localhost:3000/reset-password'),
+    EMAIL_TRANSPORT: z._default(z.enum(['log', 'send_email', 'http']), 'log'),
+    EMAIL_FROM: z._default(nonEmpty(3), 'Edge Shop <no-reply@shop.example>'),
+    EMAIL_API_URL: z._default(z.url(), 'https://api.resend.com/emails'),
+    EMAIL_API_KEY: z.optional(nonEmpty()),
+    EMAIL_RETRY_DELAY_SECONDS: intVar(30, 0),
+  })
+  .check(z.refine((v) => v.EMAIL_TRANSPORT !== 'http' || v.EMAIL_API_KEY, { path: ['EMAIL_API_KEY'], message: 'is required when EMAIL_TRANSPORT is "http"' }));
 
 export interface Config {
   appName: string;

@@ -1,13 +1,15 @@
 /** Admin user management: list query and patch body (the user view is the users domain's). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { pageFields } from '../http/pagination';
 import { booleanQuery, pathId } from '../http/validate';
 
 
 export const AdminUsersQuery = z.object({
   ...pageFields,
-  search: z.string().trim().max(200, 'must be at most 200 characters').optional().describe('Case-insensitive match on email, first name or last name'),
-  role: z.enum(['customer', 'admin'], { error: 'must be one of: customer, admin' }).optional(),
+  search: z
+    .optional(z.string().check(z.trim(), z.maxLength(200, 'must be at most 200 characters')))
+    .check(z.describe('Case-insensitive match on email, first name or last name')),
+  role: z.optional(z.enum(['customer', 'admin'], { error: 'must be one of: customer, admin' })),
   is_active: booleanQuery('"true": active accounts only; "false": deactivated ones'),
 });
 export type AdminUsersQuery = z.output<typeof AdminUsersQuery>;
@@ -16,8 +18,8 @@ export const UserIdParams = z.object({ id: pathId('User id (integer)') });
 
 export const AdminUserPatchBody = z.strictObject(
   {
-    role: z.enum(['customer', 'admin'], { error: 'must be one of: customer, admin' }).optional(),
-    is_active: z.boolean({ error: 'must be true or false' }).optional(),
+    role: z.optional(z.enum(['customer', 'admin'], { error: 'must be one of: customer, admin' })),
+    is_active: z.optional(z.boolean({ error: 'must be true or false' })),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'only role and is_active can be changed here' : undefined) },
 );

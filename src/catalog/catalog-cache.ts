@@ -17,7 +17,7 @@
  * ETag and 304 work the same. Only 200 answers are stored; errors pass through untouched.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { logError } from '../http/logging';
 import { normalizeQuery } from '../http/validate';
@@ -29,7 +29,7 @@ export const CLIENT_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 const KEY_PREFIX = '/__catalog-cache';
 
 /** How a route's answers are keyed and tagged. */
-export interface CacheSpec<Q extends z.ZodType = z.ZodType> {
+export interface CacheSpec<Q extends z.ZodMiniType = z.ZodMiniType> {
   /** The route's query schema: the key holds its parsed output, without unknown parameters or defaults. */
   query?: Q;
   /**
@@ -57,14 +57,14 @@ export function canonicalUrl(requestUrl: string): URL {
   return url;
 }
 
-const defaultsOf = new WeakMap<z.ZodType, Record<string, unknown>>();
-const NO_QUERY = {} as z.ZodType;
+const defaultsOf = new WeakMap<z.ZodMiniType, Record<string, unknown>>();
+const NO_QUERY = {} as z.ZodMiniType;
 
 /**
  * The canonical URL of a request whose query parsed to `parsed`: every defined value that differs from the
  * schema's default, written back with `format` or `String`, sorted by name.
  */
-export function canonicalFromParsed(requestUrl: string, schema: z.ZodType, parsed: Record<string, unknown>, format: CacheSpec<any>["format"] = {}): URL {
+export function canonicalFromParsed(requestUrl: string, schema: z.ZodMiniType, parsed: Record<string, unknown>, format: CacheSpec<any>["format"] = {}): URL {
   let defaults = defaultsOf.get(schema);
   if (!defaults) defaultsOf.set(schema, (defaults = (schema === NO_QUERY ? {} : (schema.safeParse({}).data ?? {})) as Record<string, unknown>));
   const url = new URL(requestUrl);
@@ -105,7 +105,7 @@ function clientResponse(c: Context<AppEnv>, answer: Pick<CachedAnswer, 'body' | 
  * Middleware for public catalog GET routes. Put it first on the route, before validation: a hit never runs
  * the handler. Requests carrying `Authorization` share the cache: these answers do not depend on the caller.
  */
-export function catalogCache<Q extends z.ZodType>(spec: CacheSpec<Q>): MiddlewareHandler<AppEnv> {
+export function catalogCache<Q extends z.ZodMiniType>(spec: CacheSpec<Q>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let parsed: Record<string, unknown> | undefined;
     if (spec.query) {

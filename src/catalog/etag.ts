@@ -7,7 +7,7 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { categories, products } from '../db/schema';
 import { AppError } from '../errors';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const productEtag = (row: { version: number; stock: number }) => `"${row.version}-${row.stock}"`;
 export const categoryEtag = (row: { version: number }) => `"${row.version}"`;
@@ -25,10 +25,8 @@ export function parseIfMatch(header: string | undefined): IfMatch {
 /** The request header, documented in OpenAPI and validated like any other input. */
 export const IfMatchHeaders = z.object({
   'If-Match': z
-    .string()
-    .max(1024)
-    .optional()
-    .describe('An ETag from a previous read (or `*`): the write happens only if the resource still has it, else 412'),
+    .optional(z.string().check(z.maxLength(1024)))
+    .check(z.describe('An ETag from a previous read (or `*`): the write happens only if the resource still has it, else 412')),
 });
 
 const FALSE = sql`0`;

@@ -4,7 +4,7 @@
  * size. `productView` turns such a row into the Product JSON of API.md.
  */
 import { eq, sql } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Db } from '../db/client';
 import { categories, products } from '../db/schema';
 import { formatMoney } from '../lib/money';
@@ -53,21 +53,21 @@ export const selectProductsInBatch = (db: Db) =>
     .from(products)
     .leftJoin(categories, eq(categories.id, products.categoryId));
 
-export const ImageView = z.object({ id: z.number().int(), url: z.url(), alt: z.string(), position: z.number().int() });
+export const ImageView = z.object({ id: z.int(), url: z.url(), alt: z.string(), position: z.int() });
 
 export const ProductView = z.object({
-  id: z.number().int(),
+  id: z.int(),
   name: z.string(),
   slug: z.string(),
   sku: z.string(),
   description: z.string(),
-  price: z.string().describe('Decimal string with two places, e.g. "1299.99"'),
+  price: z.string().check(z.describe('Decimal string with two places, e.g. "1299.99"')),
   currency: z.string(),
-  stock: z.number().int(),
+  stock: z.int(),
   in_stock: z.boolean(),
-  category: z.object({ id: z.number().int(), name: z.string(), slug: z.string() }).nullable(),
+  category: z.nullable(z.object({ id: z.int(), name: z.string(), slug: z.string() })),
   images: z.array(ImageView),
-  rating: z.object({ average: z.number(), count: z.number().int() }),
+  rating: z.object({ average: z.number(), count: z.int() }),
   is_active: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),

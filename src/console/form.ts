@@ -1,6 +1,6 @@
 /** Form posts in, field messages out: the console's glue between HTML forms and the services' zod schemas. */
 import type { Context } from 'hono';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import type { FieldErrors } from './layout';
@@ -14,7 +14,7 @@ export async function formFields(c: Context<AppEnv>): Promise<Record<string, str
 }
 
 /** The first message of each field of a failed zod parse. */
-export function zodFieldErrors(error: z.ZodError): FieldErrors {
+export function zodFieldErrors(error: z.core.$ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? 'form');

@@ -14,7 +14,7 @@ import { conversationObject, noteConversationSocket } from '../realtime/access';
 import type { LiveMessage } from '../realtime/conversation.do';
 import { connectRequest } from '../realtime/sockets';
 import { assertUpgrade, connectInfoOf, SOCKET_CLOSE_CODES, socketAuthDoc, switchProtocols, tokenParam } from '../realtime/upgrade';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ConversationParams, ConversationsQuery, ConversationView, conversationView, MessagesQuery, MessageView, messageView, OpenConversationBody,
   PostMessageBody, type MessageRow,

@@ -1,5 +1,5 @@
 /** Conversations between a buyer and the store staff: request bodies and response views (API.md "Real time"). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';
 import { freeText } from '../lib/text';
@@ -7,13 +7,16 @@ import { freeText } from '../lib/text';
 export const MAX_MESSAGE_LENGTH = 2000;
 
 // Free text (newlines kept, control characters refused), counted after trimming.
-const messageText = freeText({ error: 'is required' })
-  .trim()
-  .min(1, 'must not be blank')
-  .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+const messageText = freeText({ error: 'is required' }).check(
+  z.trim(),
+  z.minLength(1, 'must not be blank'),
+  z.maxLength(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`),
+);
 
 export const OpenConversationBody = z.object({
-  product_id: z.number({ error: 'must be an integer' }).int('must be an integer').positive('must be a positive integer').max(Number.MAX_SAFE_INTEGER),
+  product_id: z
+    .number({ error: 'must be an integer' })
+    .check(z.int('must be an integer'), z.positive('must be a positive integer'), z.lte(Number.MAX_SAFE_INTEGER)),
   message: messageText,
 });
 export const PostMessageBody = z.object({ body: messageText });
@@ -22,22 +25,22 @@ export const ConversationsQuery = z.object(pageFields);
 export const MessagesQuery = z.object(pageFields);
 
 export const MessageView = z.object({
-  id: z.number().int(),
-  conversation_id: z.number().int(),
-  sender_id: z.number().int(),
-  sender: z.enum(['buyer', 'staff']).describe('Which side wrote it'),
+  id: z.int(),
+  conversation_id: z.int(),
+  sender_id: z.int(),
+  sender: z.enum(['buyer', 'staff']).check(z.describe('Which side wrote it')),
   body: z.string(),
   at: z.string(),
 });
 export type MessageView = z.infer<typeof MessageView>;
 
 export const ConversationView = z.object({
-  id: z.number().int(),
-  buyer_id: z.number().int(),
-  product_id: z.number().int().nullable(),
-  product: z.object({ id: z.number().int(), name: z.string(), slug: z.string() }).nullable(),
-  last_message: MessageView.nullable(),
-  unread_count: z.number().int().describe('Messages from the other side the caller has not read yet'),
+  id: z.int(),
+  buyer_id: z.int(),
+  product_id: z.nullable(z.int()),
+  product: z.nullable(z.object({ id: z.int(), name: z.string(), slug: z.string() })),
+  last_message: z.nullable(MessageView),
+  unread_count: z.int().check(z.describe('Messages from the other side the caller has not read yet')),
   last_message_at: z.string(),
   created_at: z.string(),
 });

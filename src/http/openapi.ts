@@ -5,7 +5,7 @@
  * file), scripts/gen-client.mjs the typed client, and test/openapi-asset.test.ts proves the served file equals
  * what it generates from the current table. So `z.toJSONSchema` and this module stay out of the Worker bundle.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ERROR_CODES } from '../errors';
 import { API_VERSION } from './api-version';
 import { Problem } from './response-contract';
@@ -13,10 +13,10 @@ import { methodsOf, type AnyRoute, type Method } from './route';
 
 export { API_VERSION };
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
 
-function parameters(schema: z.ZodType | undefined, where: 'query' | 'path' | 'header') {
+function parameters(schema: z.ZodMiniType | undefined, where: 'query' | 'path' | 'header') {
   if (!schema) return [];
   const json = toSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
@@ -32,7 +32,7 @@ function parameters(schema: z.ZodType | undefined, where: 'query' | 'path' | 'he
 export const openApiPath = (path: string) => path.replace(/:([A-Za-z_][A-Za-z0-9_]*)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, '{$1}');
 
 /** Every `{name}` of the path is a required path parameter, described by the params schema when there is one. */
-function pathParameters(path: string, schema: z.ZodType | undefined) {
+function pathParameters(path: string, schema: z.ZodMiniType | undefined) {
   const described = parameters(schema, 'path');
   const names = new Set(described.map((p) => p.name));
   const implicit = [...path.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)]

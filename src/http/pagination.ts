@@ -2,7 +2,7 @@
  * The one pagination helper: `page` (1-based) and `page_size` (default 20, capped at 100) in, and
  * `{ count, next, previous, results }` with absolute URLs out. A page past the end is a 404, as in DRF.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../errors';
 
 export const MAX_PAGE_SIZE = 100;
@@ -14,21 +14,20 @@ const MAX_PAGE = Math.floor(Number.MAX_SAFE_INTEGER / MAX_PAGE_SIZE);
 // Any positive integer is accepted, however large ("99999999999999999999", "1e20"): zod's int() would refuse
 // integers beyond 2^53 as "not a positive integer", while such a page is simply past the end (404) and such a
 // page size is simply above the maximum (capped).
-const positiveInt = () =>
-  z.coerce
-    .number({ error: POSITIVE_INT })
-    .min(1, POSITIVE_INT)
-    .refine(Number.isInteger, POSITIVE_INT)
-    .meta({ type: 'integer' });
+/** A positive integer query parameter, `fallback` when absent, capped at `max`. */
+const positiveInt = (fallback: number, max: number) =>
+  z.pipe(
+    z._default(
+      z.coerce.number({ error: POSITIVE_INT }).check(z.gte(1, POSITIVE_INT), z.refine(Number.isInteger, POSITIVE_INT), z.meta({ type: 'integer' })),
+      fallback,
+    ),
+    z.transform((n: number) => Math.min(n, max)),
+  );
 
 export const pageFields = {
-  page: positiveInt()
-    .default(1)
-    .transform((n) => Math.min(n, MAX_PAGE)),
+  page: positiveInt(1, MAX_PAGE),
   // Values above the maximum are capped rather than refused, as DRF's max_page_size does.
-  page_size: positiveInt()
-    .default(20)
-    .transform((n) => Math.min(n, MAX_PAGE_SIZE)),
+  page_size: positiveInt(20, MAX_PAGE_SIZE),
 };
 
 export const PageQuery = z.object(pageFields);
@@ -68,5 +67,5 @@ export function paginate<T>(requestUrl: string | URL, p: PageRequest, count: num
 }
 
 /** Pagination schema for the OpenAPI document. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ count: z.number().int(), next: z.url().nullable(), previous: z.url().nullable(), results: z.array(item) });
+export const pageOf = <T extends z.ZodMiniType>(item: T) =>
+  z.object({ count: z.int(), next: z.nullable(z.url()), previous: z.nullable(z.url()), results: z.array(item) });

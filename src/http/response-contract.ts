@@ -7,7 +7,7 @@
  * fails loudly: the OpenAPI document, built from the same schemas, cannot drift from what the API sends.
  */
 import type { MiddlewareHandler } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { ERROR_CODES, type ErrorCode } from '../errors';
 import type { AnyRoute } from './route';
@@ -16,10 +16,10 @@ import type { AnyRoute } from './route';
 export const Problem = z.strictObject({
   type: z.url(),
   title: z.string(),
-  status: z.number().int(),
+  status: z.int(),
   detail: z.string(),
   code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
-  errors: z.array(z.object({ field: z.string(), message: z.string(), available: z.number().int().optional() })).optional(),
+  errors: z.optional(z.array(z.object({ field: z.string(), message: z.string(), available: z.optional(z.int()) }))),
   request_id: z.string(),
 });
 
@@ -34,7 +34,7 @@ function undeclaredFields(sent: unknown, parsed: unknown, path = ''): string[] {
   return [];
 }
 
-const issuesOf = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+const issuesOf = (error: z.core.$ZodError) => error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 
 async function violations(route: AnyRoute, res: Response): Promise<string[]> {
   const contentType = res.headers.get('Content-Type') ?? '';

@@ -6,7 +6,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { zValidator } from '@hono/zod-validator';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { AppError, type ErrorCode } from '../errors';
 import { responseContract } from './response-contract';
@@ -17,7 +17,7 @@ import { fieldErrors, normalizeQuery, readJsonBody, readMultipartForm, type Issu
 export type Auth = 'public' | 'customer' | 'admin';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Out<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 /** What the handler receives besides the context: the validated request parts (undefined when not declared). */
 export interface RouteInput<P, Q, B, H> {
@@ -30,7 +30,7 @@ export interface RouteInput<P, Q, B, H> {
 export interface ResponseDoc {
   description: string;
   /** JSON schema of the body for this status; omitted for empty or non-JSON bodies. */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
   contentType?: string;
 }
 
@@ -77,10 +77,10 @@ export type AnyRoute = RouteDef<any, any, any, any>;
 
 /** Declares a route; the generics infer the handler's input types from the schemas. */
 export function defineRoute<
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  B extends z.ZodType | undefined = undefined,
-  H extends z.ZodType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  H extends z.ZodMiniType | undefined = undefined,
 >(def: RouteDef<P, Q, B, H>): AnyRoute {
   return def as AnyRoute;
 }
@@ -124,22 +124,30 @@ function guardsOf(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
   return route.socket ? [g] : [privateNoStore, g];
 }
 
+/**
+ * Every request part is parsed synchronously (all our schemas are), not with the validator's `safeParseAsync`:
+ * under an async parse zod/mini settles fields with a transform last, which would reorder the parsed object and
+ * the `errors` of a `validation_error` (classic zod kept the declared order). The result is typed `any` because
+ * @hono/zod-validator declares classic zod's result type; it reads only `success`, `data` and `error.issues`.
+ */
+const parseSync = { validationFunction: (schema: z.ZodMiniType, value: unknown): any => schema.safeParse(value) };
+
 function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = [responseContract(route), ...guardsOf(route)];
   const req = route.request ?? {};
-  if (req.params) chain.push(zValidator('param', req.params, failWith('Path')) as MiddlewareHandler<AppEnv>);
+  if (req.params) chain.push(zValidator('param', req.params, failWith('Path'), parseSync) as MiddlewareHandler<AppEnv>);
   chain.push(...(route.use ?? []));
   if (req.query) {
     chain.push(
       zValidator('query', req.query, failWith('Query string'), {
-        validationFunction: (schema, value) => schema.safeParseAsync(normalizeQuery(value as Record<string, string | string[]>)),
+        validationFunction: (schema, value) => schema.safeParse(normalizeQuery(value as Record<string, string | string[]>)),
       }) as MiddlewareHandler<AppEnv>,
     );
   }
-  if (req.headers) chain.push(zValidator('header', req.headers, failHeaders) as MiddlewareHandler<AppEnv>);
+  if (req.headers) chain.push(zValidator('header', req.headers, failHeaders, parseSync) as MiddlewareHandler<AppEnv>);
   if (req.body) {
     if (req.bodyType === 'multipart/form-data') chain.push(multipartValidator(req.body));
-    else chain.push(readJsonBody, zValidator('json', req.body, failWith('Request body')) as MiddlewareHandler<AppEnv>);
+    else chain.push(readJsonBody, zValidator('json', req.body, failWith('Request body'), parseSync) as MiddlewareHandler<AppEnv>);
   }
   return chain;
 }
@@ -149,9 +157,9 @@ function middlewareFor(route: AnyRoute): MiddlewareHandler<AppEnv>[] {
  * in one upload are a 400, not silently the last one), then parsed with the route's schema.
  */
 const multipartValidator =
-  (schema: z.ZodType): MiddlewareHandler<AppEnv> =>
+  (schema: z.ZodMiniType): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const result = await schema.safeParseAsync(await readMultipartForm(c));
+    const result = schema.safeParse(await readMultipartForm(c));
     failWith('Upload')(result);
     c.req.addValidatedData('form', result.data as object);
     await next();

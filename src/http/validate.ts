@@ -4,8 +4,14 @@
  * path-id schema. Every failure is an `AppError`, answered by the one problem+json handler.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { AppError, type FieldError } from '../errors';
+
+// zod/mini ships no messages of its own ("Invalid input" for everything): the English ones, as classic zod gives
+// them, keep every `validation_error` that has no message of ours ("Too big: expected string to have <=254
+// characters") as clients know it. Set once here, where zod issues become our field errors.
+z.config(en());
 
 /** What fieldErrors reads of a zod error (zod 4 and the v3-compatible types @hono/zod-validator also accepts). */
 export interface IssueList {
@@ -134,10 +140,20 @@ export async function readMultipartForm(c: Context): Promise<Record<string, unkn
  */
 export const pathId = (description: string) =>
   z
-    .string()
-    .regex(/^\d+$/, 'must be an integer')
-    .transform((v) => (/^\d{1,15}$/.test(v) ? Number(v) : 0))
-    .describe(description);
+    .pipe(
+      z.string().check(z.regex(/^\d+$/, 'must be an integer')),
+      z.transform((v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : 0)),
+    )
+    .check(z.describe(description));
+
+/**
+ * Refuses the value of a `z.transform` with `message` (a custom issue on the field, as classic zod's
+ * `ctx.addIssue`): zod/mini hands a transform the bare parse payload.
+ */
+export function refuse(ctx: z.core.ParsePayload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+}
 
 const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', false]]);
 
@@ -147,16 +163,11 @@ const BOOLEANS = new Map([['true', true], ['1', true], ['false', false], ['0', f
  */
 export const booleanQuery = (description: string) =>
   z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      const flag = BOOLEANS.get(v.trim().toLowerCase());
-      if (flag === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be "true" or "false"' });
-        return z.NEVER;
-      }
-      return flag;
-    })
-    .meta({ enum: ['true', 'false'] })
-    .describe(description);
+    .pipe(
+      z.optional(z.string()),
+      z.transform((v: string | undefined, ctx) => {
+        if (v === undefined) return undefined;
+        return BOOLEANS.get(v.trim().toLowerCase()) ?? refuse(ctx, 'must be "true" or "false"');
+      }),
+    )
+    .check(z.meta({ enum: ['true', 'false'] }), z.describe(description));

@@ -10,7 +10,7 @@
  *
  * Each failure is an issue on the field, so the 400 names it.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -29,20 +29,20 @@ type StringParams = Parameters<typeof z.string>[0];
 /** True when `s` is acceptable as a one-line name (after NFC). Exported for non-zod callers and tests. */
 export const isSafeName = (s: string) => !CONTROL.test(s) && !BIDI_CONTROL.test(s) && !INVISIBLE.test(s);
 
-/** A one-line name: trimmed, NFC, no controls / bidi overrides / zero-width characters. Chain `.min/.max`. */
+/** A one-line name: trimmed, NFC, no controls / bidi overrides / zero-width characters. Add bounds with `.check(...)`. */
 export const nameText = (params?: StringParams) =>
-  z
-    .string(params)
-    .normalize('NFC')
-    .trim()
-    .refine((s) => !CONTROL.test(s), CONTROL_MESSAGE)
-    .refine((s) => !BIDI_CONTROL.test(s), BIDI_MESSAGE)
-    .refine((s) => !INVISIBLE.test(s), INVISIBLE_MESSAGE);
+  z.string(params).check(
+    z.normalize('NFC'),
+    z.trim(),
+    z.refine((s) => !CONTROL.test(s), CONTROL_MESSAGE),
+    z.refine((s) => !BIDI_CONTROL.test(s), BIDI_MESSAGE),
+    z.refine((s) => !INVISIBLE.test(s), INVISIBLE_MESSAGE),
+  );
 
-/** Multi-line free text: NFC, line breaks as LF, no control characters but newline and tab. Chain `.max`. */
+/** Multi-line free text: NFC, line breaks as LF, no control characters but newline and tab. Add bounds with `.check(...)`. */
 export const freeText = (params?: StringParams) =>
-  z
-    .string(params)
-    .normalize('NFC')
-    .overwrite((s) => s.replace(/\r\n?/g, '\n'))
-    .refine((s) => !CONTROL_EXCEPT_NL_TAB.test(s), FREE_TEXT_CONTROL_MESSAGE);
+  z.string(params).check(
+    z.normalize('NFC'),
+    z.overwrite((s) => s.replace(/\r\n?/g, '\n')),
+    z.refine((s) => !CONTROL_EXCEPT_NL_TAB.test(s), FREE_TEXT_CONTROL_MESSAGE),
+  );

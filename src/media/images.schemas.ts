@@ -1,5 +1,5 @@
 /** Admin image upload: the multipart form, path parameters and the image view (the API contract). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ImageView } from '../catalog/products.queries';
 import { pathId } from '../http/validate';
 import { nameText } from '../lib/text';
@@ -7,16 +7,17 @@ import { nameText } from '../lib/text';
 const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
 
 export const ImageUploadForm = z.object({
-  file: z.file(typed('must be a file part')).describe('JPEG, PNG, GIF or WebP, at most 5 MiB; the type is read from the bytes'),
-  alt: nameText(typed('must be text')).max(300, 'must be at most 300 characters').optional(),
+  file: z.file(typed('must be a file part')).check(z.describe('JPEG, PNG, GIF or WebP, at most 5 MiB; the type is read from the bytes')),
+  alt: z.optional(nameText(typed('must be text')).check(z.maxLength(300, 'must be at most 300 characters'))),
   // Form fields are text; an empty field counts as absent (the image then goes after the last one).
   position: z
-    .string(typed('must be a non-negative integer'))
-    .trim()
-    .regex(/^\d{0,7}$/, 'must be a non-negative integer')
-    .transform((s) => (s === '' ? undefined : Number(s)))
-    .optional()
-    .describe('Sort position (ascending); default: after the last image'),
+    .optional(
+      z.pipe(
+        z.string(typed('must be a non-negative integer')).check(z.trim(), z.regex(/^\d{0,7}$/, 'must be a non-negative integer')),
+        z.transform((s: string) => (s === '' ? undefined : Number(s))),
+      ),
+    )
+    .check(z.describe('Sort position (ascending); default: after the last image')),
 });
 // zod checks `instanceof File` at run time but types the value with its own File interface.
 export type ImageUploadForm = Omit<z.output<typeof ImageUploadForm>, 'file'> & { file: File };

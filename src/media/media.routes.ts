@@ -2,13 +2,13 @@
  * GET /api/v1/media/{key}: product images from R2. Keys are random UUIDs with an extension and a key's bytes
  * never change, so answers are cacheable for a year as immutable, validated by R2's ETag.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { notFound } from '../errors';
 import { defineRoute } from '../http/route';
 import { IMAGE_KEY_RE, IMMUTABLE } from './image-files';
 
-const MediaParams = z.object({ key: z.string().describe('Image key, e.g. "3f0c…e1.png"') });
-const MediaHeaders = z.object({ 'If-None-Match': z.string().optional().describe('ETag of a cached copy: 304 when it still matches') });
+const MediaParams = z.object({ key: z.string().check(z.describe('Image key, e.g. "3f0c…e1.png"')) });
+const MediaHeaders = z.object({ 'If-None-Match': z.optional(z.string()).check(z.describe('ETag of a cached copy: 304 when it still matches')) });
 
 export const mediaRoutes = [
   defineRoute({

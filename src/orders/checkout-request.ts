@@ -2,7 +2,7 @@
  * The HTTP-free checks of a checkout request: the Idempotency-Key header, its body fingerprint, and whether the
  * chosen payment method can be used on this server.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../errors';
 import { sha256Hex } from '../lib/crypto';
 import type { CheckoutBody } from './orders.schemas';
@@ -14,11 +14,8 @@ const KEY_MESSAGE = 'must be 1 to 255 printable ASCII characters';
 /** The checkout's optional `Idempotency-Key` header: 1..255 printable ASCII characters, not all blank. */
 export const IdempotencyHeaders = z.object({
   'Idempotency-Key': z
-    .string()
-    .regex(KEY_RE, KEY_MESSAGE)
-    .refine((v) => v.trim() !== '', KEY_MESSAGE)
-    .optional()
-    .describe('1..255 printable ASCII characters; makes retries safe'),
+    .optional(z.string().check(z.regex(KEY_RE, KEY_MESSAGE), z.refine((v) => v.trim() !== '', KEY_MESSAGE)))
+    .check(z.describe('1..255 printable ASCII characters; makes retries safe')),
 });
 
 /** JSON with object keys sorted at every level: the same request always serializes to the same text. */

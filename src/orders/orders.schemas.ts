@@ -1,5 +1,5 @@
 /** Orders: request bodies, queries and the Order JSON of API.md (the contract; responses go through `orderView`). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema';
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';
@@ -8,36 +8,38 @@ import { freeText, nameText } from '../lib/text';
 import { isCountryCode } from './countries';
 import type { OrderRecord } from './orders.queries';
 
-const required = (max: number) => nameText({ error: 'is required' }).min(1, 'is required').max(max, `must be at most ${max} characters`);
-const optional = (max: number) => nameText().max(max, `must be at most ${max} characters`).nullish();
+const required = (max: number) => nameText({ error: 'is required' }).check(z.minLength(1, 'is required'), z.maxLength(max, `must be at most ${max} characters`));
+const optional = (max: number) => z.nullish(nameText().check(z.maxLength(max, `must be at most ${max} characters`)));
 
 export const ShippingAddress = z.object({
   full_name: required(200),
   line1: required(200),
   line2: optional(200),
   city: required(100),
-  postal_code: required(20).regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'must contain only letters, digits, spaces and hyphens'),
+  postal_code: required(20).check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/, 'must contain only letters, digits, spaces and hyphens')),
   // Accepted in either case and stored upper-case, as ISO writes it.
   country: z
     .string({ error: 'is required' })
-    .trim()
-    .toUpperCase()
-    .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. "US"')
-    .describe('ISO 3166-1 alpha-2, e.g. "US"'),
-  phone: optional(32).refine((p) => !p || /^[0-9+()\-.\s]+$/.test(p), 'must be a phone number'),
+    .check(
+      z.trim(),
+      z.toUpperCase(),
+      z.refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code, e.g. "US"'),
+      z.describe('ISO 3166-1 alpha-2, e.g. "US"'),
+    ),
+  phone: optional(32).check(z.refine((p) => !p || /^[0-9+()\-.\s]+$/.test(p), 'must be a phone number')),
 });
 export type ShippingAddress = z.output<typeof ShippingAddress>;
 
 export const CheckoutBody = z.object({
   shipping_address: ShippingAddress,
   payment_method: z.enum(PAYMENT_METHODS, { error: 'must be "cod" or "card"' }),
-  note: freeText().trim().max(1000, 'must be at most 1000 characters').nullish(),
+  note: z.nullish(freeText().check(z.trim(), z.maxLength(1000, 'must be at most 1000 characters'))),
 });
 export type CheckoutBody = z.output<typeof CheckoutBody>;
 
 const status = z.enum(ORDER_STATUSES, { error: `must be one of ${ORDER_STATUSES.join(', ')}` });
 
-export const OrdersQuery = z.object({ ...pageFields, status: status.optional() });
+export const OrdersQuery = z.object({ ...pageFields, status: z.optional(status) });
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -54,20 +56,27 @@ function parseBound(text: string, endOfDay: boolean): number {
 
 // Both bounds are inclusive: a bare date covers that whole UTC day. They become ISO strings, which compare
 // correctly with the stored created_at.
-const dateBound = (endOfDay: boolean) =>
+const dateBound = (endOfDay: boolean, description: string) =>
   z
-    .string()
-    .trim()
-    .refine((s) => !Number.isNaN(parseBound(s, endOfDay)), 'must be an ISO 8601 date (2026-01-31) or date-time')
-    .transform((s) => new Date(parseBound(s, endOfDay)).toISOString());
+    .optional(
+      z.pipe(
+        z.string().check(z.trim(), z.refine((s) => !Number.isNaN(parseBound(s, endOfDay)), 'must be an ISO 8601 date (2026-01-31) or date-time')),
+        z.transform((s: string) => new Date(parseBound(s, endOfDay)).toISOString()),
+      ),
+    )
+    .check(z.describe(description));
+
+const POSITIVE_INT = 'must be a positive integer';
 
 export const AdminOrdersQuery = z.object({
   ...pageFields,
-  status: status.optional(),
-  user_id: z.coerce.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer').optional(),
-  created_after: dateBound(false).optional().describe('Orders created on or after this date / instant'),
-  created_before: dateBound(true).optional().describe('Orders created on or before this date (whole UTC day) / instant'),
-  search: z.string().trim().max(254, 'must be at most 254 characters').optional().describe('Part of the order number or of the customer email'),
+  status: z.optional(status),
+  user_id: z.optional(z.coerce.number({ error: POSITIVE_INT }).check(z.int(POSITIVE_INT), z.positive(POSITIVE_INT))),
+  created_after: dateBound(false, 'Orders created on or after this date / instant'),
+  created_before: dateBound(true, 'Orders created on or before this date (whole UTC day) / instant'),
+  search: z
+    .optional(z.string().check(z.trim(), z.maxLength(254, 'must be at most 254 characters')))
+    .check(z.describe('Part of the order number or of the customer email')),
 });
 export type AdminOrdersQuery = z.output<typeof AdminOrdersQuery>;
 
@@ -75,25 +84,25 @@ export const OrderParams = z.object({ id: pathId('Order id (integer)') });
 
 export const StatusPatchBody = z.object({ status });
 
-const money = z.string().describe('Decimal string with two places, e.g. "1299.99"');
+const money = z.string().check(z.describe('Decimal string with two places, e.g. "1299.99"'));
 
 export const OrderItemView = z.object({
-  product_id: z.number().int(),
+  product_id: z.int(),
   product_name: z.string(),
   sku: z.string(),
   unit_price: money,
-  quantity: z.number().int(),
+  quantity: z.int(),
   subtotal: money,
 });
 
 export const ShippingAddressView = z.object({
   full_name: z.string(),
   line1: z.string(),
-  line2: z.string().nullable(),
+  line2: z.nullable(z.string()),
   city: z.string(),
   postal_code: z.string(),
   country: z.string(),
-  phone: z.string().nullable(),
+  phone: z.nullable(z.string()),
 });
 
 /** Who changed an order's status, as a kind: a customer never learns a staff member's user id. */
@@ -110,20 +119,20 @@ export function actorKind(actor: string | null | undefined): ActorKind {
 export const StatusHistoryEntry = z.object({
   status,
   at: z.string(),
-  by: z.enum(ACTOR_KINDS).describe('The kind of actor that made the change'),
+  by: z.enum(ACTOR_KINDS).check(z.describe('The kind of actor that made the change')),
 });
-export const AdminStatusHistoryEntry = StatusHistoryEntry.extend({
-  by_user_id: z.number().int().nullable().describe('The user who made the change (null for Stripe and the system)'),
+export const AdminStatusHistoryEntry = z.extend(StatusHistoryEntry, {
+  by_user_id: z.nullable(z.int()).check(z.describe('The user who made the change (null for Stripe and the system)')),
 });
 
 export const OrderView = z.object({
-  id: z.number().int(),
-  number: z.string().describe('Human order number, e.g. ORD-7K3M9Q2A'),
+  id: z.int(),
+  number: z.string().check(z.describe('Human order number, e.g. ORD-7K3M9Q2A')),
   status,
   payment_method: z.enum(PAYMENT_METHODS),
   payment_status: z.enum(PAYMENT_STATUSES),
   items: z.array(OrderItemView),
-  item_count: z.number().int().describe('Units in the order'),
+  item_count: z.int().check(z.describe('Units in the order')),
   subtotal: money,
   shipping_total: money,
   total: money,
@@ -136,9 +145,9 @@ export const OrderView = z.object({
 });
 export type OrderView = z.infer<typeof OrderView>;
 
-export const AdminOrderView = OrderView.extend({
+export const AdminOrderView = z.extend(OrderView, {
   status_history: z.array(AdminStatusHistoryEntry),
-  user: z.object({ id: z.number().int(), email: z.string().nullable() }),
+  user: z.object({ id: z.int(), email: z.nullable(z.string()) }),
 });
 export type AdminOrderView = z.infer<typeof AdminOrderView>;
 

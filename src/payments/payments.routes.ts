@@ -2,7 +2,7 @@
  * Payments routes (API.md "Payments" and "Orders"): paying a card order through a Stripe Checkout Session, and
  * the Stripe webhook. The webhook reads the raw body and verifies its signature before anything else is read.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../errors';
 import { currentUser } from '../http/auth';
 import { defineRoute } from '../http/route';
@@ -14,12 +14,12 @@ import { handleStripeEvent } from './webhook.service';
 const API = '/api/v1';
 
 const PayAnswer = z.object({
-  checkout_url: z.string().describe('Stripe-hosted payment page: send the buyer there'),
+  checkout_url: z.string().check(z.describe('Stripe-hosted payment page: send the buyer there')),
   session_id: z.string(),
-  expires_at: z.string().describe('when the session expires; an order still unpaid then is cancelled and its stock restored'),
+  expires_at: z.string().check(z.describe('when the session expires; an order still unpaid then is cancelled and its stock restored')),
 });
 
-const WebhookHeaders = z.object({ 'Stripe-Signature': z.string().max(4096).optional().describe('set by Stripe') });
+const WebhookHeaders = z.object({ 'Stripe-Signature': z.optional(z.string().check(z.maxLength(4096))).check(z.describe('set by Stripe')) });
 const WebhookAnswer = z.object({ received: z.literal(true), outcome: z.string() });
 
 const badSignature = () =>

@@ -1,17 +1,19 @@
 /** The order notifications socket (API.md "Real time"): one Durable Object per user holds the user's sockets. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoute } from '../http/route';
 import { connectRequest } from './sockets';
 import { assertUpgrade, connectInfoOf, SOCKET_CLOSE_CODES, socketAuthDoc, switchProtocols, tokenParam } from './upgrade';
 
+const NON_NEGATIVE = 'must be a non-negative integer';
+
 export const NotificationsSocketQuery = z.object({
-  since: z.coerce
-    .number({ error: 'must be a non-negative integer' })
-    .int('must be a non-negative integer')
-    .min(0, 'must be a non-negative integer')
-    .max(Number.MAX_SAFE_INTEGER, 'must be a non-negative integer')
-    .optional()
-    .describe('Last `seq` the client saw: the missed events (of the last 100, kept 7 days) are sent first, in order'),
+  since: z
+    .optional(
+      z.coerce
+        .number({ error: NON_NEGATIVE })
+        .check(z.int(NON_NEGATIVE), z.gte(0, NON_NEGATIVE), z.lte(Number.MAX_SAFE_INTEGER, NON_NEGATIVE)),
+    )
+    .check(z.describe('Last `seq` the client saw: the missed events (of the last 100, kept 7 days) are sent first, in order')),
   token: tokenParam,
 });
 

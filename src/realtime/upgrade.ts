@@ -1,6 +1,6 @@
 /** HTTP glue shared by the WebSocket routes: the upgrade check, what the object is told, the 101 answer. */
 import type { Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { AppError } from '../errors';
 import { currentUser } from '../http/auth';
@@ -16,7 +16,7 @@ export const socketAuthDoc =
   'subprotocol) or in `?token=` (an `Authorization: Bearer` header works for non-browser clients). Missing, invalid or expired token: a 401 ' +
   'problem, never a 101. A request without `Upgrade: websocket`: 426.';
 
-export const tokenParam = z.string().max(4096).optional().describe('Access token, for clients that cannot send a subprotocol');
+export const tokenParam = z.optional(z.string().check(z.maxLength(4096))).check(z.describe('Access token, for clients that cannot send a subprotocol'));
 
 /** A plain GET on a socket route is a 426 problem naming the protocol to upgrade to. */
 export function assertUpgrade(c: Context<AppEnv>): void {

@@ -1,28 +1,27 @@
 /** Reviews: request body and response view (API.md "Catalog (public)", reviews rows). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { freeText } from '../lib/text';
 
+const RATING_MESSAGE = 'must be an integer from 1 to 5';
+
 export const ReviewBody = z.object({
-  rating: z
-    .number({ error: 'must be an integer from 1 to 5' })
-    .int('must be an integer from 1 to 5')
-    .min(1, 'must be an integer from 1 to 5')
-    .max(5, 'must be an integer from 1 to 5'),
-  comment: freeText({ error: 'must be a string' })
-    .trim()
-    .max(2000, 'must be at most 2000 characters')
-    .nullish()
-    .transform((v) => v ?? ''),
+  rating: z.number({ error: RATING_MESSAGE }).check(z.int(RATING_MESSAGE), z.gte(1, RATING_MESSAGE), z.lte(5, RATING_MESSAGE)),
+  comment: z.pipe(
+    z.nullish(freeText({ error: 'must be a string' }).check(z.trim(), z.maxLength(2000, 'must be at most 2000 characters'))),
+    z.transform((v: string | null | undefined) => v ?? ''),
+  ),
 });
 export type ReviewBody = z.output<typeof ReviewBody>;
 
 export const ReviewView = z.object({
-  id: z.number().int(),
-  product_id: z.number().int(),
-  user: z.object({ name: z.string().describe('First name and last initial, e.g. "Ada L."; never a user id or email') }),
-  rating: z.number().int(),
+  id: z.int(),
+  product_id: z.int(),
+  user: z.object({ name: z.string().check(z.describe('First name and last initial, e.g. "Ada L."; never a user id or email')) }),
+  rating: z.int(),
   comment: z.string(),
-  verified_purchase: z.boolean().describe('The reviewer had a confirmed, shipped or delivered order with this product when writing the review'),
+  verified_purchase: z
+    .boolean()
+    .check(z.describe('The reviewer had a confirmed, shipped or delivered order with this product when writing the review')),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -5,7 +5,7 @@
  * scripts/static-assets.mjs). Nothing loads from another origin, so the page works offline and under a CSP of
  * `'self'` only; the UI's JavaScript is an asset, never part of the Worker bundle.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineRoute } from '../http/route';
 import { AppError } from '../errors';
 import { assetText } from '../http/asset-text';
@@ -40,7 +40,7 @@ export const docsRoutes = [
     auth: 'public',
     tag: 'System',
     summary: 'Docs UI files (Swagger UI), from the static assets',
-    request: { params: z.object({ file: z.string().describe(`One of ${UI_FILES.join(', ')}`) }) },
+    request: { params: z.object({ file: z.string().check(z.describe(`One of ${UI_FILES.join(', ')}`)) }) },
     responses: { 200: { description: 'The file' }, 304: { description: 'Not modified (If-None-Match)' } },
     errors: ['not_found'],
     handler: async (c, { params }) => {

@@ -4,7 +4,7 @@
  * imports the table or the generator.
  */
 import { sql } from 'drizzle-orm';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { API_VERSION } from '../http/api-version';
 import { defineRoute } from '../http/route';
 import { openApiText } from './openapi-asset';

@@ -6,7 +6,7 @@
  * is read from the static assets: a route using these rules awaits `COMMON_PASSWORDS.load` first
  * (`commonPasswordsLoaded` in users.routes.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../errors';
 import { COMMON_PASSWORDS } from './common-passwords';
 
@@ -17,15 +17,15 @@ const ALL_DIGITS = /^\p{Nd}+$/u;
 const length = (p: string) => [...p].length;
 
 /** The zod rule for a new password without the account's email (the email rule: `passwordProblem`). One message: the first rule broken. */
-export const newPassword = z
-  .string({ error: 'is required' })
-  .refine((p) => length(p) >= 8, { message: 'must be at least 8 characters', abort: true })
-  .refine((p) => length(p) <= 128, { message: 'must be at most 128 characters', abort: true })
-  .refine((p) => !ALL_WHITESPACE.test(p), { message: 'must not be only whitespace', abort: true })
-  .refine((p) => !ALL_DIGITS.test(p), { message: 'must not be entirely numeric', abort: true })
-  .refine((p) => !COMMON_PASSWORDS.has(p), { message: 'is too common', abort: true })
+export const newPassword = z.string({ error: 'is required' }).check(
+  z.refine((p) => length(p) >= 8, { message: 'must be at least 8 characters', abort: true }),
+  z.refine((p) => length(p) <= 128, { message: 'must be at most 128 characters', abort: true }),
+  z.refine((p) => !ALL_WHITESPACE.test(p), { message: 'must not be only whitespace', abort: true }),
+  z.refine((p) => !ALL_DIGITS.test(p), { message: 'must not be entirely numeric', abort: true }),
+  z.refine((p) => !COMMON_PASSWORDS.has(p), { message: 'is too common', abort: true }),
   // The refinements are invisible to JSON Schema: the OpenAPI document states the length bounds itself.
-  .meta({ minLength: 8, maxLength: 128 });
+  z.meta({ minLength: 8, maxLength: 128 }),
+);
 
 /** Why `password` may not be used by the account of `email` (every rule), or null when it may. */
 export function passwordProblem(password: string, email: string): string | null {

@@ -1,18 +1,16 @@
 /** Users and tokens: request bodies and response views (the API contract). */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { UserRow } from '../db/schema';
 import { nameText } from '../lib/text';
 import { EMAIL_MESSAGE, isEmailLike, newPassword } from './password-rules';
 
-export const email = z
-  .string({ error: 'is required' })
-  .trim()
-  .toLowerCase()
-  .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
+export const email = z.pipe(
+  z.string({ error: 'is required' }).check(z.trim(), z.toLowerCase(), z.maxLength(254, 'must be at most 254 characters')),
+  z.email('must be a valid email address'),
+);
 
-const name = nameText().max(150, 'must be at most 150 characters');
-const phone = z.string().trim().max(32, 'must be at most 32 characters').regex(/^[0-9+()\-.\s]*$/, 'must be a phone number');
+const name = nameText().check(z.maxLength(150, 'must be at most 150 characters'));
+const phone = z.string().check(z.trim(), z.maxLength(32, 'must be at most 32 characters'), z.regex(/^[0-9+()\-.\s]*$/, 'must be a phone number'));
 
 export { newPassword } from './password-rules';
 
@@ -21,28 +19,31 @@ export const RegisterBody = z
   .object({
     email,
     password: newPassword,
-    first_name: name.optional(),
-    last_name: name.optional(),
-    phone: phone.optional(),
+    first_name: z.optional(name),
+    last_name: z.optional(name),
+    phone: z.optional(phone),
   })
-  .refine((b) => !isEmailLike(b.password, b.email), { path: ['password'], message: EMAIL_MESSAGE });
+  .check(z.refine((b) => !isEmailLike(b.password, b.email), { path: ['password'], message: EMAIL_MESSAGE }));
+
+/** A required string field (a secret, a token): absent or empty is "is required", longer than `max` refused. */
+const requiredText = (max: number) => z.string({ error: 'is required' }).check(z.minLength(1, 'is required'), z.maxLength(max));
 
 export const TokenBody = z.object({
-  email: z.string({ error: 'is required' }).trim().toLowerCase().min(1, 'is required').max(254),
-  password: z.string({ error: 'is required' }).min(1, 'is required').max(1024),
+  email: z.string({ error: 'is required' }).check(z.trim(), z.toLowerCase(), z.minLength(1, 'is required'), z.maxLength(254)),
+  password: requiredText(1024),
 });
 
-export const RefreshBody = z.object({ refresh: z.string({ error: 'is required' }).min(1, 'is required').max(512) });
+export const RefreshBody = z.object({ refresh: requiredText(512) });
 
-export const ProfileBody = z.object({ first_name: name.optional(), last_name: name.optional(), phone: phone.optional() });
+export const ProfileBody = z.object({ first_name: z.optional(name), last_name: z.optional(name), phone: z.optional(phone) });
 
 export const PasswordChangeBody = z.object({
-  current_password: z.string({ error: 'is required' }).min(1, 'is required').max(1024),
+  current_password: requiredText(1024),
   new_password: newPassword,
 });
 
 export const UserView = z.object({
-  id: z.number().int(),
+  id: z.int(),
   email: z.string(),
   first_name: z.string(),
   last_name: z.string(),
@@ -57,8 +58,8 @@ export const TokenPair = z.object({
   access: z.string(),
   refresh: z.string(),
   token_type: z.literal('Bearer'),
-  expires_in: z.number().int(),
-  refresh_expires_in: z.number().int(),
+  expires_in: z.int(),
+  refresh_expires_in: z.int(),
 });
 
 export function userView(u: UserRow): UserView {
@@ -77,7 +78,7 @@ export function userView(u: UserRow): UserView {
 export const PasswordForgotBody = z.object({ email });
 
 export const PasswordResetBody = z.object({
-  token: z.string({ error: 'is required' }).min(1, 'is required').max(512),
+  token: requiredText(512),
   new_password: newPassword,
 });
 

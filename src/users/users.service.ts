@@ -1,6 +1,6 @@
 /** Accounts: registration, login with brute-force protection, profile and password changes. */
 import { and, eq, sql } from 'drizzle-orm';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { users, type UserRow } from '../db/schema';

@@ -1,5 +1,6 @@
 /** Categories: list with product counts, create, rename/describe inline, delete (products stay, uncategorised). */
 import type { Context } from 'hono';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { notFound } from '../../errors';
 import { CategoryBody } from '../../catalog/catalog-admin.schemas';
@@ -13,6 +14,8 @@ import { FLASH } from './flash';
 
 type C = Context<AppEnv>;
 const PAGE_SIZE = 50;
+/** The inline rename form: the name rule of the API's category body. */
+const RenameBody = z.pick(CategoryBody, { name: true });
 
 export async function categoriesPage(c: C, form?: { values: Record<string, string>; errors: FieldErrors; editId?: number }) {
   const s = consoleSession(c);
@@ -136,7 +139,7 @@ export async function createCategorySubmit(c: C) {
 export async function renameCategorySubmit(c: C) {
   const id = categoryId(c);
   const f = await formFields(c);
-  const parsed = CategoryBody.pick({ name: true }).safeParse({ name: f.name ?? '' });
+  const parsed = RenameBody.safeParse({ name: f.name ?? '' });
   if (!parsed.success) return categoriesPage(c, { values: f, errors: zodFieldErrors(parsed.error), editId: id });
   try {
     await updateCategory(c.get('db'), id, parsed.data, 'patch');
