@@ -72,6 +72,19 @@ describe('in_stock', () => {
   });
 });
 
+describe('validation errors', () => {
+  it('are listed in the order of the query\'s fields, those with a transform (page, min_price) included', async () => {
+    const res = await api('GET', '/api/v1/products/?ordering=cheapest&min_price=x&page=0&in_stock=maybe');
+    const body = await expectProblem(res, 400, 'validation_error');
+    expect(body.errors).toEqual([
+      { field: 'page', message: 'must be a positive integer' },
+      { field: 'min_price', message: 'must be a non-negative amount with at most two decimals, e.g. "19.99"' },
+      { field: 'in_stock', message: 'must be "true" or "false"' },
+      { field: 'ordering', message: 'must be one of: price, -price, name, -name, created_at, -created_at, rating, -rating' },
+    ]);
+  });
+});
+
 describe('page numbers beyond 2^53', () => {
   it('answers a huge page as past the end (404) and caps a huge page_size, on every paginated route', async () => {
     const cat = await makeCategory();

@@ -4,14 +4,14 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../src/env';
 import { AppError } from '../src/errors';
 import { onError } from '../src/http/problem';
 import { defineRoute, registerRoutes } from '../src/http/route';
 import { json } from './helpers/http';
 
-const Thing = z.object({ id: z.number().int(), name: z.string() });
+const Thing = z.object({ id: z.int(), name: z.string() });
 
 function appWith(answer: (n: number) => Response | Promise<Response>) {
   const app = new Hono<AppEnv>();

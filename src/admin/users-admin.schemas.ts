@@ -2,12 +2,13 @@
 import * as z from 'zod/mini';
 import { pageFields } from '../http/pagination';
 import { booleanQuery, pathId } from '../http/validate';
+import { maxChars } from '../lib/text';
 
 
 export const AdminUsersQuery = z.object({
   ...pageFields,
   search: z
-    .optional(z.string().check(z.trim(), z.maxLength(200, 'must be at most 200 characters')))
+    .optional(z.string().check(z.trim(), maxChars(200)))
     .check(z.describe('Case-insensitive match on email, first name or last name')),
   role: z.optional(z.enum(['customer', 'admin'], { error: 'must be one of: customer, admin' })),
   is_active: booleanQuery('"true": active accounts only; "false": deactivated ones'),

@@ -3,21 +3,21 @@ import * as z from 'zod/mini';
 import { pathId, refuse } from '../http/validate';
 import { parseMoney } from '../lib/money';
 import { SLUG_MAX, SLUG_RE } from '../lib/slug';
-import { freeText, nameText } from '../lib/text';
+import { freeText, maxChars, nameText } from '../lib/text';
 
 // "is required" when the field is absent, `message` when it has the wrong type.
 const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
 
-const name = nameText(typed('must be a string')).check(z.minLength(1, 'must not be blank'), z.maxLength(200, 'must be at most 200 characters'));
+const name = nameText(typed('must be a string')).check(z.minLength(1, 'must not be blank'), maxChars(200));
 const slug = z
   .string(typed('must be a string'))
   .check(
     z.trim(),
     z.minLength(1, 'must not be blank'),
-    z.maxLength(SLUG_MAX, `must be at most ${SLUG_MAX} characters`),
+    maxChars(SLUG_MAX),
     z.regex(SLUG_RE, 'must contain only lower-case letters, digits and single hyphens'),
   );
-const description = freeText(typed('must be a string')).check(z.maxLength(5000, 'must be at most 5000 characters'));
+const description = freeText(typed('must be a string')).check(maxChars(5000));
 
 export const IdParam = z.object({ id: pathId('Row id (integer)') });
 
@@ -89,7 +89,7 @@ const stock = z
   .check(z.int('must be an integer'), z.gte(0, 'must be greater than or equal to 0'), z.lte(1_000_000_000, 'must be at most 1000000000'));
 const sku = nameText(typed('must be a string')).check(
   z.minLength(1, 'must not be blank'),
-  z.maxLength(64, 'must be at most 64 characters'),
+  maxChars(64),
   z.regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, "must contain only letters, digits, '.', '_', '/' and '-'"),
 );
 const categoryId = z.nullable(z.number(typed('must be an integer id or null')).check(z.int('must be an integer id'), z.positive('must be a positive id')));

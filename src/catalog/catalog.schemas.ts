@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { pageFields } from '../http/pagination';
 import { booleanQuery, pathId, refuse } from '../http/validate';
 import { parseMoney } from '../lib/money';
+import { maxChars } from '../lib/text';
 
 export const PRODUCT_ORDERINGS = ['price', '-price', 'name', '-name', 'created_at', '-created_at', 'rating', '-rating'] as const;
 export type ProductOrdering = (typeof PRODUCT_ORDERINGS)[number];
@@ -12,7 +13,7 @@ export type ProductOrdering = (typeof PRODUCT_ORDERINGS)[number];
 const text = (max: number, description: string) =>
   z
     .pipe(
-      z.optional(z.string().check(z.maxLength(max, `must be at most ${max} characters`))),
+      z.optional(z.string().check(maxChars(max))),
       z.transform((v: string | undefined) => (v?.trim() ? v.trim() : undefined)),
     )
     .check(z.describe(description));

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';
-import { freeText } from '../lib/text';
+import { freeText, maxChars } from '../lib/text';
 
 export const MAX_MESSAGE_LENGTH = 2000;
 
@@ -10,7 +10,7 @@ export const MAX_MESSAGE_LENGTH = 2000;
 const messageText = freeText({ error: 'is required' }).check(
   z.trim(),
   z.minLength(1, 'must not be blank'),
-  z.maxLength(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`),
+  maxChars(MAX_MESSAGE_LENGTH),
 );
 
 export const OpenConversationBody = z.object({

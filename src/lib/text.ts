@@ -8,7 +8,8 @@
  * - `freeText`: descriptions, review comments, messages. NFC-normalised, CRLF/CR turned into LF, and refusing
  *   every control character except newline and tab (NUL, ANSI escape sequences, …).
  *
- * Each failure is an issue on the field, so the 400 names it.
+ * Each failure is an issue on the field, so the 400 names it. `maxChars` bounds either (or any string) with the
+ * one message every text field gives.
  */
 import * as z from 'zod/mini';
 
@@ -25,6 +26,9 @@ export const BIDI_MESSAGE = 'must not contain bidirectional override or isolate 
 export const INVISIBLE_MESSAGE = 'must not contain zero-width or line-separator characters';
 
 type StringParams = Parameters<typeof z.string>[0];
+
+/** The length bound of a text field, with the message all of them give: "must be at most 200 characters". */
+export const maxChars = (max: number) => z.maxLength(max, `must be at most ${max} characters`);
 
 /** True when `s` is acceptable as a one-line name (after NFC). Exported for non-zod callers and tests. */
 export const isSafeName = (s: string) => !CONTROL.test(s) && !BIDI_CONTROL.test(s) && !INVISIBLE.test(s);

@@ -2,13 +2,13 @@
 import * as z from 'zod/mini';
 import { ImageView } from '../catalog/products.queries';
 import { pathId } from '../http/validate';
-import { nameText } from '../lib/text';
+import { maxChars, nameText } from '../lib/text';
 
 const typed = (message: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? 'is required' : message) });
 
 export const ImageUploadForm = z.object({
   file: z.file(typed('must be a file part')).check(z.describe('JPEG, PNG, GIF or WebP, at most 5 MiB; the type is read from the bytes')),
-  alt: z.optional(nameText(typed('must be text')).check(z.maxLength(300, 'must be at most 300 characters'))),
+  alt: z.optional(nameText(typed('must be text')).check(maxChars(300))),
   // Form fields are text; an empty field counts as absent (the image then goes after the last one).
   position: z
     .optional(

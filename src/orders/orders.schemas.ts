@@ -4,12 +4,12 @@ import { ORDER_STATUSES, PAYMENT_METHODS, PAYMENT_STATUSES } from '../db/schema'
 import { pageFields } from '../http/pagination';
 import { pathId } from '../http/validate';
 import { formatMoney } from '../lib/money';
-import { freeText, nameText } from '../lib/text';
+import { freeText, maxChars, nameText } from '../lib/text';
 import { isCountryCode } from './countries';
 import type { OrderRecord } from './orders.queries';
 
-const required = (max: number) => nameText({ error: 'is required' }).check(z.minLength(1, 'is required'), z.maxLength(max, `must be at most ${max} characters`));
-const optional = (max: number) => z.nullish(nameText().check(z.maxLength(max, `must be at most ${max} characters`)));
+const required = (max: number) => nameText({ error: 'is required' }).check(z.minLength(1, 'is required'), maxChars(max));
+const optional = (max: number) => z.nullish(nameText().check(maxChars(max)));
 
 export const ShippingAddress = z.object({
   full_name: required(200),
@@ -33,7 +33,7 @@ export type ShippingAddress = z.output<typeof ShippingAddress>;
 export const CheckoutBody = z.object({
   shipping_address: ShippingAddress,
   payment_method: z.enum(PAYMENT_METHODS, { error: 'must be "cod" or "card"' }),
-  note: z.nullish(freeText().check(z.trim(), z.maxLength(1000, 'must be at most 1000 characters'))),
+  note: z.nullish(freeText().check(z.trim(), maxChars(1000))),
 });
 export type CheckoutBody = z.output<typeof CheckoutBody>;
 
@@ -75,7 +75,7 @@ export const AdminOrdersQuery = z.object({
   created_after: dateBound(false, 'Orders created on or after this date / instant'),
   created_before: dateBound(true, 'Orders created on or before this date (whole UTC day) / instant'),
   search: z
-    .optional(z.string().check(z.trim(), z.maxLength(254, 'must be at most 254 characters')))
+    .optional(z.string().check(z.trim(), maxChars(254)))
     .check(z.describe('Part of the order number or of the customer email')),
 });
 export type AdminOrdersQuery = z.output<typeof AdminOrdersQuery>;

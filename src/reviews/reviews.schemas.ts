@@ -1,13 +1,13 @@
 /** Reviews: request body and response view (API.md "Catalog (public)", reviews rows). */
 import * as z from 'zod/mini';
-import { freeText } from '../lib/text';
+import { freeText, maxChars } from '../lib/text';
 
 const RATING_MESSAGE = 'must be an integer from 1 to 5';
 
 export const ReviewBody = z.object({
   rating: z.number({ error: RATING_MESSAGE }).check(z.int(RATING_MESSAGE), z.gte(1, RATING_MESSAGE), z.lte(5, RATING_MESSAGE)),
   comment: z.pipe(
-    z.nullish(freeText({ error: 'must be a string' }).check(z.trim(), z.maxLength(2000, 'must be at most 2000 characters'))),
+    z.nullish(freeText({ error: 'must be a string' }).check(z.trim(), maxChars(2000))),
     z.transform((v: string | null | undefined) => v ?? ''),
   ),
 });

@@ -1,16 +1,16 @@
 /** Users and tokens: request bodies and response views (the API contract). */
 import * as z from 'zod/mini';
 import type { UserRow } from '../db/schema';
-import { nameText } from '../lib/text';
+import { maxChars, nameText } from '../lib/text';
 import { EMAIL_MESSAGE, isEmailLike, newPassword } from './password-rules';
 
 export const email = z.pipe(
-  z.string({ error: 'is required' }).check(z.trim(), z.toLowerCase(), z.maxLength(254, 'must be at most 254 characters')),
+  z.string({ error: 'is required' }).check(z.trim(), z.toLowerCase(), maxChars(254)),
   z.email('must be a valid email address'),
 );
 
-const name = nameText().check(z.maxLength(150, 'must be at most 150 characters'));
-const phone = z.string().check(z.trim(), z.maxLength(32, 'must be at most 32 characters'), z.regex(/^[0-9+()\-.\s]*$/, 'must be a phone number'));
+const name = nameText().check(maxChars(150));
+const phone = z.string().check(z.trim(), maxChars(32), z.regex(/^[0-9+()\-.\s]*$/, 'must be a phone number'));
 
 export { newPassword } from './password-rules';
 
