@@ -10,7 +10,7 @@ import { categories, products } from '../db/schema';
 import { notFound } from '../errors';
 import { limitOffset, type PageRequest } from '../http/pagination';
 import type { ProductFilters, ProductOrdering } from './catalog.schemas';
-import { matchesSearch, relevance } from './product-search';
+import { ftsQuery, relevance } from './product-search';
 import { productColumns, selectProducts, type ProductRowView } from './products.queries';
 
 export interface PageRows<T> {
@@ -38,9 +38,8 @@ export function productConditions(f: Partial<ProductFilters>, opts: { activeOnly
   const conds: (SQL | undefined)[] = [];
   if (opts.activeOnly) conds.push(eq(products.isActive, true));
   if (f.category !== undefined) conds.push(sql`${products.categoryId} = ${categoryIdFor(f.category, { byName: true })}`);
-  if (f.search !== undefined) {
-    conds.push(matchesSearch(f.search));
-  }
+  // The search itself is the join with the FTS5 matches (searchPageQuery); a text without words matches nothing.
+  if (f.search !== undefined && ftsQuery(f.search) === null) conds.push(sql`0`);
   if (f.min_price !== undefined) conds.push(gte(products.priceCents, f.min_price));
   if (f.max_price !== undefined) conds.push(lte(products.priceCents, f.max_price));
   if (f.in_stock !== undefined) conds.push(f.in_stock ? gt(products.stock, 0) : eq(products.stock, 0));
@@ -68,25 +67,39 @@ export function productOrder(ordering: ProductOrdering): SQL[] {
  * newest first.
  */
 export function productPageQuery(db: Db, f: ProductFilters, page: PageRequest, opts = { activeOnly: true }) {
+  if (f.search !== undefined) return searchPageQuery(db, f, f.search, page, opts);
   const where = productConditions(f, opts);
   const total = db.select({ n: sql<number>`count(*)` }).from(products).where(where);
   const { limit, offset } = limitOffset(page);
-  const base = db
+  return db
     .select({ ...productColumns, total: sql<number>`${total}`.mapWith(Number) })
     .from(products)
-    .leftJoin(categories, eq(categories.id, products.categoryId));
-  if (f.ordering === undefined && f.search !== undefined) {
-    const rank = relevance(db, f.search);
-    return base
-      .innerJoin(rank, eq(rank.id, products.id))
-      .where(where)
-      .orderBy(asc(rank.rank), asc(products.id))
-      .limit(limit)
-      .offset(offset);
-  }
-  return base
+    .leftJoin(categories, eq(categories.id, products.categoryId))
     .where(where)
     .orderBy(...productOrder(f.ordering ?? '-created_at'))
+    .limit(limit)
+    .offset(offset);
+}
+
+/**
+ * A search page, driven from the FTS5 matches: `fts CROSS JOIN products` makes SQLite start from the matching
+ * rowids and fetch each product by its primary key, in the page query and in its count alike, so the cost follows
+ * the number of matches and not the size of the catalog. (Left to itself, the planner walked an index over EVERY
+ * active product: `products_active_stock_idx` for the count, an ordering's index to skip the sort; measured at
+ * 100,000 products: 10–15 ms per search, against ~0.1 ms this way.) Ranked by relevance unless `ordering` is given.
+ */
+function searchPageQuery(db: Db, f: ProductFilters, search: string, page: PageRequest, opts: { activeOnly: boolean }) {
+  const rank = relevance(db, search);
+  const where = and(eq(products.id, rank.id), productConditions({ ...f, search: undefined }, opts));
+  const total = db.select({ n: sql<number>`count(*)` }).from(rank).crossJoin(products).where(where);
+  const { limit, offset } = limitOffset(page);
+  return db
+    .select({ ...productColumns, total: sql<number>`${total}`.mapWith(Number) })
+    .from(rank)
+    .crossJoin(products)
+    .leftJoin(categories, eq(categories.id, products.categoryId))
+    .where(where)
+    .orderBy(...(f.ordering ? productOrder(f.ordering) : [asc(rank.rank), asc(products.id)]))
     .limit(limit)
     .offset(offset);
 }

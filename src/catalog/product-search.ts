@@ -8,9 +8,8 @@
  * never FTS5 syntax), and every word must prefix-match a word of the name or the description: "blue kett" finds
  * "Blue Kettle". Relevance is BM25 with the name weighted above the description.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';
-import { products } from '../db/schema';
 
 /** At most this many words take part in a search (bounds the query; a longer text adds nothing useful). */
 const MAX_TERMS = 16;
@@ -27,13 +26,6 @@ export function ftsQuery(text: string): string | null {
   if (words.length === 0) return null;
   // Quoted strings are plain terms for FTS5 (no operators, no column filters); `*` makes each a prefix query.
   return words.map((w) => `"${w}"*`).join(' ');
-}
-
-/** WHERE condition: the product matches the search (a text without words matches nothing). */
-export function matchesSearch(text: string): SQL {
-  const match = ftsQuery(text);
-  if (match === null) return sql`0`;
-  return sql`${products.id} IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ${match})`;
 }
 
 /** Relevance of each matching product (lower is better, as bm25() gives it), to join on `products.id`. */
