@@ -26,7 +26,7 @@ export const OPENAPI_TITLE = 'Edge Shop API';
 
 /** The docs UI: only the files the page loads, plus the licence that must travel with them. */
 const DOCS_UI_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE', 'NOTICE'];
-/** Committed sources → their place in static/ (paths the Worker reads: src/console/routes.tsx, src/users/common-passwords.ts). */
+/** Committed sources → their place in static/ (paths the Worker reads: src/console/routes.ts, src/users/common-passwords.ts). */
 const SOURCES = [
   ['src/console/assets/console.css', 'console/console.css'],
   ['src/console/assets/console.js', 'console/console.js'],

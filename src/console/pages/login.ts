@@ -10,7 +10,7 @@ import { AppError } from '../../errors';
 import { randomToken } from '../../lib/crypto';
 import { checkCredentials } from '../../users/users.service';
 import { clearSessionCookie, consoleSession, loginCsrfCookie, sameOrigin, setLoginCsrfCookie, setSessionCookie, tokensEqual } from '../guard';
-import { Field, Flash, href, Page, control, type FieldErrors } from '../layout';
+import { control, csrfInput, field, flash, frame, href, html, type FieldErrors } from '../layout';
 import { formFields } from '../form';
 import { CSRF_FIELD } from '../paths';
 import { endSession, newSession } from '../session.service';
@@ -29,32 +29,13 @@ const safeNext = (next: string | undefined) => (next && /^\/admin(\/[A-Za-z0-9/_
 function loginPage(c: C, opts: { email?: string; error?: string; errors?: FieldErrors; notice?: string; next?: string }, status: 200 | 400 | 401 | 403 | 429 = 200) {
   const csrf = randomToken(24);
   setLoginCsrfCookie(c, csrf);
-  return c.html(
-    <Page title="Sign in" narrow>
-      <div class="card">
-        <h1>Shop admin</h1>
-        <p class="sub">Sign in with a staff account.</p>
-        <div class="mt">
-          <Flash message={opts.notice} />
-          <Flash message={opts.error} kind="bad" />
-        </div>
-        <form method="post" action={href('/login')}>
-          <input type="hidden" name={CSRF_FIELD} value={csrf} />
-          <input type="hidden" name="next" value={opts.next ?? ''} />
-          <Field name="email" label="Email" errors={opts.errors}>
-            <input {...control('email', opts.errors)} type="email" autocomplete="username" required autofocus value={opts.email ?? ''} />
-          </Field>
-          <Field name="password" label="Password" errors={opts.errors}>
-            <input {...control('password', opts.errors)} type="password" autocomplete="current-password" required />
-          </Field>
-          <button type="submit" data-busy="Signing in…">
-            Sign in
-          </button>
-        </form>
-      </div>
-    </Page>,
-    status,
-  );
+  const body = html`<div class="card"><h1>Shop admin</h1><p class="sub">Sign in with a staff account.</p>
+<div class="mt">${flash(opts.notice)}${flash(opts.error, 'bad')}</div>
+<form method="post" action="${href('/login')}">${csrfInput(csrf)}<input type="hidden" name="next" value="${opts.next ?? ''}">
+${field('email', 'Email', html`<input ${control('email', opts.errors)} type="email" autocomplete="username" required autofocus value="${opts.email ?? ''}">`, opts.errors)}
+${field('password', 'Password', html`<input ${control('password', opts.errors)} type="password" autocomplete="current-password" required>`, opts.errors)}
+<button type="submit" data-busy="Signing in…">Sign in</button></form></div>`;
+  return c.html(frame({ title: 'Sign in', narrow: true }, body), status);
 }
 
 export function showLogin(c: C) {

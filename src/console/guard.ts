@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { ErrorPage } from './layout';
+import { errorPage } from './layout';
 import { CONSOLE_BASE, CSRF_FIELD, CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE } from './paths';
 import { endSession, findSession, SESSION_TTL_SECONDS } from './session.service';
 
@@ -77,7 +77,7 @@ export async function presentedCsrf(c: Context<AppEnv>): Promise<string | undefi
   }
 }
 
-const forbidden = (c: Context<AppEnv>, message: string) => c.html(<ErrorPage title="Request refused" message={message} />, 403);
+const forbidden = (c: Context<AppEnv>, message: string) => c.html(errorPage('Request refused', message), 403);
 
 /**
  * Pages behind a login: a live session of an ACTIVE ADMIN (checked on every request), and for state-changing

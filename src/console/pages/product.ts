@@ -18,9 +18,9 @@ import { deleteImageObjects } from '../../media/images.service';
 import { consoleSession } from '../guard';
 import { money, when } from '../format';
 import { appErrorFields, formFields, intOrText, optional, queryOf, zodFieldErrors } from '../form';
-import { Badge, control, Field, Flash, href, Page, PostForm, type FieldErrors } from '../layout';
+import { attrIf, badge, control, field, flash, frame, head, href, html, options, postForm, type FieldErrors } from '../layout';
 import { FLASH } from './flash';
-import { ImagesCard } from './product-images';
+import { imagesCard } from './product-images';
 
 type C = Context<AppEnv>;
 
@@ -58,72 +58,30 @@ const bodyOf = (f: Values, withStock: boolean) => ({
   is_active: f.is_active === 'on',
 });
 
-async function ProductForm(props: { c: C; values: Values; errors?: FieldErrors; create: boolean; action: string; csrf: string }) {
-  const { values: v, errors } = props;
-  const cats = await listCategories(props.c.get('db'), { page: 1, page_size: 100 });
-  return (
-    <PostForm action={props.action} csrf={props.csrf}>
-      <Field name="name" label="Name" errors={errors}>
-        <input {...control('name', errors)} required maxlength={200} value={v.name ?? ''} />
-      </Field>
-      <div class="row">
-        <Field name="price" label="Price (USD)" errors={errors} hint="e.g. 19.99">
-          <input {...control('price', errors)} required inputmode="decimal" value={v.price ?? ''} />
-        </Field>
-        {props.create && (
-          <Field name="stock" label="Units in stock" errors={errors} hint="Later changes are made as adjustments.">
-            <input {...control('stock', errors)} inputmode="numeric" value={v.stock ?? '0'} />
-          </Field>
-        )}
-        <Field name="sku" label="SKU" errors={errors} hint={props.create ? 'Leave empty to generate one.' : undefined}>
-          <input {...control('sku', errors)} maxlength={64} value={v.sku ?? ''} />
-        </Field>
-      </div>
-      <Field name="category_id" label="Category" errors={errors}>
-        <select {...control('category_id', errors)}>
-          <option value="">No category</option>
-          {cats.rows.map((cat) => (
-            <option value={String(cat.id)} selected={v.category_id === String(cat.id)}>
-              {cat.name}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field name="description" label="Description" errors={errors}>
-        <textarea {...control('description', errors)} maxlength={5000}>
-          {v.description ?? ''}
-        </textarea>
-      </Field>
-      <div class="field inline">
-        <input type="checkbox" id="f-is_active" name="is_active" checked={v.is_active === 'on'} />
-        <label for="f-is_active">Visible in the shop</label>
-      </div>
-      <button type="submit" data-busy="Saving…">
-        {props.create ? 'Create product' : 'Save changes'}
-      </button>
-    </PostForm>
+async function productForm(c: C, v: Values, errors: FieldErrors | undefined, create: boolean, action: string, csrf: string) {
+  const cats = await listCategories(c.get('db'), { page: 1, page_size: 100 });
+  return postForm(
+    action,
+    csrf,
+    html`${field('name', 'Name', html`<input ${control('name', errors)} required maxlength="200" value="${v.name ?? ''}">`, errors)}
+<div class="row">
+${field('price', 'Price (USD)', html`<input ${control('price', errors)} required inputmode="decimal" value="${v.price ?? ''}">`, errors, 'e.g. 19.99')}
+${create && field('stock', 'Units in stock', html`<input ${control('stock', errors)} inputmode="numeric" value="${v.stock ?? '0'}">`, errors, 'Later changes are made as adjustments.')}
+${field('sku', 'SKU', html`<input ${control('sku', errors)} maxlength="64" value="${v.sku ?? ''}">`, errors, create ? 'Leave empty to generate one.' : undefined)}
+</div>
+${field('category_id', 'Category', html`<select ${control('category_id', errors)}>${options([['', 'No category'], ...cats.rows.map((cat) => [String(cat.id), cat.name] as const)], v.category_id)}</select>`, errors)}
+${field('description', 'Description', html`<textarea ${control('description', errors)} maxlength="5000">${v.description ?? ''}</textarea>`, errors)}
+<div class="field inline"><input type="checkbox" id="f-is_active" name="is_active"${attrIf(v.is_active === 'on', 'checked')}><label for="f-is_active">Visible in the shop</label></div>
+<button type="submit" data-busy="Saving…">${create ? 'Create product' : 'Save changes'}</button>`,
   );
 }
 
-export function newProductPage(c: C, values: Values = { is_active: 'on', stock: '0' }, errors?: FieldErrors) {
+export async function newProductPage(c: C, values: Values = { is_active: 'on', stock: '0' }, errors?: FieldErrors) {
   const s = consoleSession(c);
-  return c.html(
-    <Page title="New product" section="products" user={s}>
-      <div class="head">
-        <div>
-          <p class="sub">
-            <a href={href('/products')}>← Products</a>
-          </p>
-          <h1>New product</h1>
-        </div>
-      </div>
-      <Flash message={errors ? 'Some fields need attention.' : undefined} kind="bad" />
-      <div class="card">
-        <ProductForm c={c} values={values} errors={errors} create action={href('/products/new')} csrf={s.csrf} />
-      </div>
-    </Page>,
-    errors ? 400 : 200,
-  );
+  const body = html`${head('New product', undefined, ['/products', 'Products'])}
+${flash(errors ? 'Some fields need attention.' : undefined, 'bad')}
+<div class="card">${await productForm(c, values, errors, true, href('/products/new'), s.csrf)}</div>`;
+  return c.html(frame({ title: 'New product', section: 'products', user: s }, body), errors ? 400 : 200);
 }
 
 export async function createProductSubmit(c: C) {
@@ -145,68 +103,25 @@ export async function createProductSubmit(c: C) {
 export async function editProductPage(c: C, opts: { values?: Values; errors?: FieldErrors; stockError?: string; imageError?: string } = {}) {
   const s = consoleSession(c);
   const p = await loadProduct(c, productId(c));
-  const flash = FLASH[queryOf(c).flash ?? ''];
+  const notice = FLASH[queryOf(c).flash ?? ''];
   const failed = opts.errors || opts.stockError || opts.imageError;
-  return c.html(
-    <Page title={p.name} section="products" user={s} scripts={[]}>
-      <div class="head">
-        <div>
-          <p class="sub">
-            <a href={href('/products')}>← Products</a>
-          </p>
-          <h1>{p.name}</h1>
-          <p class="sub">
-            {p.sku} · {money(p.priceCents, p.currency)} · {p.isActive ? <Badge kind="ok">Active</Badge> : <Badge>Archived</Badge>} · updated {when(p.updatedAt)}
-          </p>
-        </div>
-      </div>
-      <Flash message={failed ? 'Some fields need attention.' : flash} kind={failed ? 'bad' : 'ok'} />
-      <div class="grid two">
-        <div class="card">
-          <h2>Details</h2>
-          <ProductForm c={c} values={opts.values ?? valuesOf(p)} errors={opts.errors} create={false} action={href(`/products/${p.id}`)} csrf={s.csrf} />
-        </div>
-        <div>
-          <div class="card">
-            <h2>Stock</h2>
-            <p>
-              <span class="stock-now">{p.stock}</span> <span class="muted">units now</span>
-            </p>
-            <PostForm action={href(`/products/${p.id}/stock`)} csrf={s.csrf}>
-              <Field name="delta" label="Adjust by" errors={{ delta: opts.stockError }} hint="+5 for a delivery, -3 for breakage. Sales made meanwhile are kept.">
-                <input {...control('delta', { delta: opts.stockError })} inputmode="numeric" placeholder="+5 or -3" required />
-              </Field>
-              <button type="submit" data-busy="Updating…">
-                Apply adjustment
-              </button>
-            </PostForm>
-          </div>
-          <div class="card">
-            <h2>Visibility</h2>
-            <div class="actions">
-              <PostForm action={href(`/products/${p.id}/archive`)} csrf={s.csrf}>
-                <input type="hidden" name="active" value={p.isActive ? 'false' : 'true'} />
-                <button type="submit" class="secondary">
-                  {p.isActive ? 'Archive (hide from shop)' : 'Restore to shop'}
-                </button>
-              </PostForm>
-              <PostForm
-                action={href(`/products/${p.id}/delete`)}
-                csrf={s.csrf}
-                confirm={`Delete “${p.name}”? Products that were ordered are archived instead.`}
-              >
-                <button type="submit" class="danger">
-                  Delete
-                </button>
-              </PostForm>
-            </div>
-          </div>
-        </div>
-      </div>
-      <ImagesCard product={p} origin={new URL(c.req.url).origin} csrf={s.csrf} error={opts.imageError} />
-    </Page>,
-    failed ? 400 : 200,
-  );
+  const body = html`${head(p.name, html`${p.sku} · ${money(p.priceCents, p.currency)} · ${p.isActive ? badge('Active', 'ok') : badge('Archived')} · updated ${when(p.updatedAt)}`, ['/products', 'Products'])}
+${flash(failed ? 'Some fields need attention.' : notice, failed ? 'bad' : 'ok')}
+<div class="grid two">
+<div class="card"><h2>Details</h2>${await productForm(c, opts.values ?? valuesOf(p), opts.errors, false, href(`/products/${p.id}`), s.csrf)}</div>
+<div><div class="card"><h2>Stock</h2><p><span class="stock-now">${p.stock}</span> <span class="muted">units now</span></p>
+${postForm(
+  href(`/products/${p.id}/stock`),
+  s.csrf,
+  html`${field('delta', 'Adjust by', html`<input ${control('delta', { delta: opts.stockError })} inputmode="numeric" placeholder="+5 or -3" required>`, { delta: opts.stockError }, '+5 for a delivery, -3 for breakage. Sales made meanwhile are kept.')}
+<button type="submit" data-busy="Updating…">Apply adjustment</button>`,
+)}</div>
+<div class="card"><h2>Visibility</h2><div class="actions">
+${postForm(href(`/products/${p.id}/archive`), s.csrf, html`<input type="hidden" name="active" value="${p.isActive ? 'false' : 'true'}"><button type="submit" class="secondary">${p.isActive ? 'Archive (hide from shop)' : 'Restore to shop'}</button>`)}
+${postForm(href(`/products/${p.id}/delete`), s.csrf, html`<button type="submit" class="danger">Delete</button>`, { confirm: `Delete “${p.name}”? Products that were ordered are archived instead.` })}
+</div></div></div></div>
+${imagesCard(p, new URL(c.req.url).origin, s.csrf, opts.imageError)}`;
+  return c.html(frame({ title: p.name, section: 'products', user: s }, body), failed ? 400 : 200);
 }
 
 export async function saveProduct(c: C) {

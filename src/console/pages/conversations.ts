@@ -15,7 +15,7 @@ import { connectRequest } from '../../realtime/sockets';
 import { consoleSession, sameOrigin } from '../guard';
 import { when } from '../format';
 import { formFields, queryOf } from '../form';
-import { Empty, Flash, href, Page, Pager, PostForm } from '../layout';
+import { empty, flash, frame, head, href, html, pager, postForm } from '../layout';
 import { FLASH } from './flash';
 
 type C = Context<AppEnv>;
@@ -36,58 +36,22 @@ export async function inboxPage(c: C) {
   const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
   const { count, rows } = await listConversations(c.get('db'), staff(c), { page, page_size: PAGE_SIZE });
   const emails = await emailsOf(c, rows.map((r) => r.buyer_id));
-  return c.html(
-    <Page title="Messages" section="conversations" user={s}>
-      <div class="head">
-        <div>
-          <h1>Messages</h1>
-          <p class="sub">Questions from buyers about products, latest activity first.</p>
-        </div>
-      </div>
-      <div class="card">
-        {rows.length === 0 ? (
-          <Empty title="No messages yet.">
-            <p>When a buyer asks about a product, the conversation appears here.</p>
-          </Empty>
-        ) : (
-          <>
-            <table class="responsive">
-              <thead>
-                <tr>
-                  <th>Buyer</th>
-                  <th>Product</th>
-                  <th>Last message</th>
-                  <th>When</th>
-                  <th class="num">Unread</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => {
-                  const last = r.last_message ? (JSON.parse(r.last_message) as { body: string }) : undefined;
-                  return (
-                    <tr>
-                      <td data-label="Buyer">
-                        <a href={href(`/conversations/${r.id}`)}>{emails.get(r.buyer_id) ?? `Buyer #${r.buyer_id}`}</a>
-                      </td>
-                      <td data-label="Product">{r.product_name ?? <span class="muted">(deleted product)</span>}</td>
-                      <td data-label="Last message" class="muted">
-                        {last ? (last.body.length > 80 ? `${last.body.slice(0, 80)}…` : last.body) : ''}
-                      </td>
-                      <td data-label="When">{when(r.last_message_at)}</td>
-                      <td data-label="Unread" class="num">
-                        {r.unread_count > 0 ? <span class="unread">{r.unread_count}</span> : <span class="muted">0</span>}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            <Pager path="/conversations" query={{}} page={page} pageSize={PAGE_SIZE} count={count} />
-          </>
-        )}
-      </div>
-    </Page>,
-  );
+  const body = html`${head('Messages', 'Questions from buyers about products, latest activity first.')}
+<div class="card">${
+    rows.length === 0
+      ? empty('No messages yet.', 'When a buyer asks about a product, the conversation appears here.')
+      : html`<table class="responsive"><thead><tr><th>Buyer</th><th>Product</th><th>Last message</th><th>When</th><th class="num">Unread</th></tr></thead><tbody>
+${rows.map((r) => {
+  const last = r.last_message ? (JSON.parse(r.last_message) as { body: string }) : undefined;
+  return html`<tr><td data-label="Buyer"><a href="${href(`/conversations/${r.id}`)}">${emails.get(r.buyer_id) ?? `Buyer #${r.buyer_id}`}</a></td>
+<td data-label="Product">${r.product_name ?? html`<span class="muted">(deleted product)</span>`}</td>
+<td data-label="Last message" class="muted">${last ? (last.body.length > 80 ? `${last.body.slice(0, 80)}…` : last.body) : ''}</td>
+<td data-label="When">${when(r.last_message_at)}</td>
+<td data-label="Unread" class="num">${r.unread_count > 0 ? html`<span class="unread">${r.unread_count}</span>` : html`<span class="muted">0</span>`}</td></tr>`;
+})}
+</tbody></table>${pager('/conversations', {}, page, PAGE_SIZE, count)}`
+  }</div>`;
+  return c.html(frame({ title: 'Messages', section: 'conversations', user: s }, body));
 }
 
 const conversationId = (c: C) => {
@@ -107,48 +71,22 @@ export async function threadPage(c: C, opts: { draft?: string; error?: string } 
   const [list] = [(await listConversations(db, staff(c), { page: 1, page_size: 100 })).rows.find((r) => r.id === id)];
   const emails = await emailsOf(c, [buyerId]);
   const buyer = emails.get(buyerId) ?? `Buyer #${buyerId}`;
-  return c.html(
-    <Page title={`Conversation with ${buyer}`} section="conversations" user={s} scripts={['thread.js']}>
-      <div class="head">
-        <div>
-          <p class="sub">
-            <a href={href('/conversations')}>← Messages</a>
-          </p>
-          <h1>{buyer}</h1>
-          <p class="sub">About {list?.product_name ?? 'a product'}</p>
-        </div>
-      </div>
-      <Flash message={opts.error ?? FLASH[queryOf(c).flash ?? '']} kind={opts.error ? 'bad' : 'ok'} />
-      <div class="card">
-        <div class="thread" id="thread" data-socket={href(`/conversations/${id}/ws`)} aria-live="polite">
-          {rows.map((m) => {
-            const v = messageView(m, buyerId);
-            return (
-              <div class={`msg ${v.sender}`} data-id={String(v.id)}>
-                {v.body}
-                <span class="meta">
-                  {v.sender === 'buyer' ? buyer : 'Staff'} · {when(v.at)}
-                </span>
-              </div>
-            );
-          })}
-        </div>
-        <p class="muted" id="live-status" role="status"></p>
-        <PostForm action={href(`/conversations/${id}`)} csrf={s.csrf} class="mt">
-          <div class={opts.error ? 'field invalid' : 'field'}>
-            <label for="f-body">Reply</label>
-            <textarea id="f-body" name="body" required maxlength={MAX_MESSAGE_LENGTH}>
-              {opts.draft ?? ''}
-            </textarea>
-          </div>
-          <button type="submit" data-busy="Sending…">
-            Send reply
-          </button>
-        </PostForm>
-      </div>
-    </Page>,
-    opts.error ? 400 : 200,
-  );
+  const body = html`${head(buyer, `About ${list?.product_name ?? 'a product'}`, ['/conversations', 'Messages'])}
+${flash(opts.error ?? FLASH[queryOf(c).flash ?? ''], opts.error ? 'bad' : 'ok')}
+<div class="card"><div class="thread" id="thread" data-socket="${href(`/conversations/${id}/ws`)}" aria-live="polite">
+${rows.map((m) => {
+  const v = messageView(m, buyerId);
+  return html`<div class="msg ${v.sender}" data-id="${v.id}">${v.body}<span class="meta">${v.sender === 'buyer' ? buyer : 'Staff'} · ${when(v.at)}</span></div>`;
+})}
+</div><p class="muted" id="live-status" role="status"></p>
+${postForm(
+  href(`/conversations/${id}`),
+  s.csrf,
+  html`<div class="${opts.error ? 'field invalid' : 'field'}"><label for="f-body">Reply</label><textarea id="f-body" name="body" required maxlength="${MAX_MESSAGE_LENGTH}">${opts.draft ?? ''}</textarea></div>
+<button type="submit" data-busy="Sending…">Send reply</button>`,
+  { class: 'mt' },
+)}</div>`;
+  return c.html(frame({ title: `Conversation with ${buyer}`, section: 'conversations', user: s, script: 'thread.js' }, body), opts.error ? 400 : 200);
 }
 
 export async function replySubmit(c: C) {

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { logError } from '../http/logging';
 import { limitBody } from '../http/body-limit';
 import { requireConsoleSession, securityHeaders } from './guard';
-import { ErrorPage, href } from './layout';
+import { errorPage } from './layout';
 import { CONSOLE_BASE } from './paths';
 import { dashboardPage } from './pages/dashboard';
 import { inboxPage, replySubmit, threadPage, threadSocket } from './pages/conversations';
@@ -110,10 +110,10 @@ async function asPage(c: Context<AppEnv>, handler: Handler): Promise<Response> {
     if (e instanceof AppError) {
       const status = e.status as 400 | 404 | 409 | 413 | 415 | 429;
       const title = e.code === 'not_found' ? 'Not found' : 'Request refused';
-      return c.html(<ErrorPage title={title} message={e.message} />, status);
+      return c.html(errorPage(title, e.message), status);
     }
     logError(c, 'console_error', e);
-    return c.html(<ErrorPage title="Something went wrong" message="The request failed on our side. Try again; if it keeps failing, check the logs." />, 500);
+    return c.html(errorPage('Something went wrong', 'The request failed on our side. Try again; if it keeps failing, check the logs.'), 500);
   }
 }
 
@@ -129,5 +129,5 @@ export function registerConsole(app: Hono<AppEnv>) {
     app.on(r.method.toUpperCase(), path, ...(chain as [MiddlewareHandler<AppEnv>]));
   }
   // Unknown console paths: a page, not problem+json.
-  app.get(`${CONSOLE_BASE}/*`, (c) => c.html(<ErrorPage title="Not found" message="There is no such page in the console." />, 404));
+  app.get(`${CONSOLE_BASE}/*`, (c) => c.html(errorPage('Not found', 'There is no such page in the console.'), 404));
 }
