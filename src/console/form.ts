@@ -2,8 +2,8 @@
 import type { Context } from 'hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../env';
-import { AppError } from '../errors';
-import type { FieldErrors } from './layout';
+import { AppError, notFound } from '../errors';
+import { href, type FieldErrors } from './layout';
 
 /** The text fields of a posted form (files and the CSRF token left out). */
 export async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
@@ -43,3 +43,19 @@ export const intOrText = (v: string | undefined): number | string | undefined =>
 
 /** Query values: the first one of each, as strings. */
 export const queryOf = (c: Context<AppEnv>) => c.req.query() as Record<string, string | undefined>;
+
+/** The `page` query value: a whole number of at least 1, anything else 1. */
+export const pageOf = (q: Record<string, string | undefined>) => Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+
+/** The `search` query value, trimmed and capped at 200 characters; undefined when empty. */
+export const searchOf = (q: Record<string, string | undefined>) => q.search?.trim().slice(0, 200) || undefined;
+
+/** The `:id` of the path as a positive integer, or the 404 of `what` ("Product", "Order"…). */
+export function pathId(c: Context<AppEnv>, what: string) {
+  const id = Number(c.req.param('id'));
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound(what);
+  return id;
+}
+
+/** After a successful post: 303 to the page that shows the result, with its flash message (pages/flash.ts). */
+export const afterPost = (c: Context<AppEnv>, path: string, flash: string) => c.redirect(href(`${path}?flash=${flash}`), 303);

@@ -5,7 +5,7 @@
  * login page, a 403 page), never problem+json: a person is reading.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
 import { errorPage } from './layout';
 import { CONSOLE_BASE, CSRF_FIELD, CSRF_HEADER, LOGIN_CSRF_COOKIE, SESSION_COOKIE } from './paths';
@@ -33,11 +33,17 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
 };
 
-const cookieOptions = { path: CONSOLE_BASE, httpOnly: true, secure: true, sameSite: 'Strict' as const };
+/**
+ * A console cookie: Path=/admin, HttpOnly, Secure, SameSite=Strict, in the attribute order hono/cookie's setCookie
+ * writes. Written out here because the options never vary: its general serializer (checks and messages for
+ * every option) would cost the Worker bundle more than this line. Max-Age=0 deletes.
+ */
+const cookie = (c: Context<AppEnv>, name: string, value: string, maxAge: number) =>
+  c.header('Set-Cookie', `${name}=${encodeURIComponent(value)}; Max-Age=${maxAge}; Path=${CONSOLE_BASE}; HttpOnly; Secure; SameSite=Strict`, { append: true });
 
-export const setSessionCookie = (c: Context<AppEnv>, token: string) => setCookie(c, SESSION_COOKIE, token, { ...cookieOptions, maxAge: SESSION_TTL_SECONDS });
-export const clearSessionCookie = (c: Context<AppEnv>) => deleteCookie(c, SESSION_COOKIE, cookieOptions);
-export const setLoginCsrfCookie = (c: Context<AppEnv>, token: string) => setCookie(c, LOGIN_CSRF_COOKIE, token, { ...cookieOptions, maxAge: 3600 });
+export const setSessionCookie = (c: Context<AppEnv>, token: string) => cookie(c, SESSION_COOKIE, token, SESSION_TTL_SECONDS);
+export const clearSessionCookie = (c: Context<AppEnv>) => cookie(c, SESSION_COOKIE, '', 0);
+export const setLoginCsrfCookie = (c: Context<AppEnv>, token: string) => cookie(c, LOGIN_CSRF_COOKIE, token, 3600);
 export const loginCsrfCookie = (c: Context<AppEnv>) => getCookie(c, LOGIN_CSRF_COOKIE);
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -2,13 +2,12 @@
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
-import { notFound } from '../../errors';
 import { CategoryBody } from '../../catalog/catalog-admin.schemas';
 import { purgeTags } from '../../catalog/cache-store';
 import { categoryChanged } from '../../catalog/cache-tags';
 import { createCategory, deleteCategory, listCategories, updateCategory } from '../../catalog/categories-admin.service';
 import { consoleSession } from '../guard';
-import { appErrorFields, formFields, optional, queryOf, zodFieldErrors } from '../form';
+import { afterPost, appErrorFields, formFields, optional, pageOf, pathId, queryOf, zodFieldErrors } from '../form';
 import { attr, attrIf, control, empty, field, flash, frame, head, href, html, pager, postForm, type FieldErrors } from '../layout';
 import { FLASH } from './flash';
 
@@ -20,7 +19,7 @@ const RenameBody = z.pick(CategoryBody, { name: true });
 export async function categoriesPage(c: C, form?: { values: Record<string, string>; errors: FieldErrors; editId?: number }) {
   const s = consoleSession(c);
   const q = queryOf(c);
-  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+  const page = pageOf(q);
   const list = await listCategories(c.get('db'), { page, page_size: PAGE_SIZE });
   const createErrors = form && form.editId === undefined ? form.errors : undefined;
   const createValues = form && form.editId === undefined ? form.values : {};
@@ -59,11 +58,7 @@ ${field('description', 'Description (optional)', html`<textarea ${control('descr
   return c.html(frame({ title: 'Categories', section: 'categories', user: s }, body), form ? 400 : 200);
 }
 
-const categoryId = (c: C) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound('Category');
-  return id;
-};
+const categoryId = (c: C) => pathId(c, 'Category');
 
 export async function createCategorySubmit(c: C) {
   const f = await formFields(c);
@@ -77,7 +72,7 @@ export async function createCategorySubmit(c: C) {
     if (errors) return categoriesPage(c, { values: f, errors });
     throw e;
   }
-  return c.redirect(href('/categories?flash=category_created'), 303);
+  return afterPost(c, '/categories', 'category_created');
 }
 
 export async function renameCategorySubmit(c: C) {
@@ -93,11 +88,11 @@ export async function renameCategorySubmit(c: C) {
     throw e;
   }
   await purgeTags(categoryChanged(id));
-  return c.redirect(href('/categories?flash=category_saved'), 303);
+  return afterPost(c, '/categories', 'category_saved');
 }
 
 export async function deleteCategorySubmit(c: C) {
   await deleteCategory(c.get('db'), categoryId(c));
   await purgeTags(categoryChanged(categoryId(c)));
-  return c.redirect(href('/categories?flash=category_deleted'), 303);
+  return afterPost(c, '/categories', 'category_deleted');
 }

@@ -7,14 +7,14 @@ import type { Context } from 'hono';
 import { inArray } from 'drizzle-orm';
 import { users } from '../../db/schema';
 import type { AppEnv } from '../../env';
-import { AppError, notFound } from '../../errors';
+import { AppError } from '../../errors';
 import { MAX_MESSAGE_LENGTH, messageView, PostMessageBody } from '../../conversations/conversations.schemas';
 import { listConversations, postMessage, readMessages, assertParticipant } from '../../conversations/conversations.service';
 import { conversationObject, noteConversationSocket } from '../../realtime/access';
 import { connectRequest } from '../../realtime/sockets';
 import { consoleSession, sameOrigin } from '../guard';
 import { when } from '../format';
-import { formFields, queryOf } from '../form';
+import { afterPost, formFields, pageOf, pathId, queryOf } from '../form';
 import { empty, flash, frame, head, href, html, pager, postForm } from '../layout';
 import { FLASH } from './flash';
 
@@ -33,7 +33,7 @@ async function emailsOf(c: C, ids: number[]) {
 export async function inboxPage(c: C) {
   const s = consoleSession(c);
   const q = queryOf(c);
-  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+  const page = pageOf(q);
   const { count, rows } = await listConversations(c.get('db'), staff(c), { page, page_size: PAGE_SIZE });
   const emails = await emailsOf(c, rows.map((r) => r.buyer_id));
   const body = html`${head('Messages', 'Questions from buyers about products, latest activity first.')}
@@ -54,11 +54,7 @@ ${rows.map((r) => {
   return c.html(frame({ title: 'Messages', section: 'conversations', user: s }, body));
 }
 
-const conversationId = (c: C) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound('Conversation');
-  return id;
-};
+const conversationId = (c: C) => pathId(c, 'Conversation');
 
 export async function threadPage(c: C, opts: { draft?: string; error?: string } = {}) {
   const s = consoleSession(c);
@@ -101,7 +97,7 @@ export async function replySubmit(c: C) {
     // Stored already: the buyer sees it on the next read even if the live push failed.
     console.error(JSON.stringify({ level: 'error', event: 'deliver_failed', conversation_id: id, error: err instanceof Error ? err.name : typeof err }));
   }
-  return c.redirect(href(`/conversations/${id}?flash=reply_sent`), 303);
+  return afterPost(c, `/conversations/${id}`, 'reply_sent');
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { Context } from 'hono';
 import { ORDER_STATUSES } from '../../db/schema';
 import type { AppEnv } from '../../env';
-import { AppError, notFound } from '../../errors';
+import { AppError } from '../../errors';
 import { publishOrderStatusEvents, publishRefundIssued, statusEventOf } from '../../orders/order-events';
 import { paymentHooks } from '../../payments/refund';
 import { nextStatuses, type OrderStatus } from '../../orders/order-status';
@@ -14,7 +14,7 @@ import { addressView } from '../../orders/orders.schemas';
 import { changeStatus, deleteOrder, getOrder, listOrders } from '../../orders/orders.service';
 import { consoleSession } from '../guard';
 import { money, STATUS_LABELS, when } from '../format';
-import { formFields, queryOf } from '../form';
+import { afterPost, formFields, pageOf, pathId, queryOf, searchOf } from '../form';
 import { attrIf, badge, empty, filters, flash, frame, head, href, html, pager, postForm } from '../layout';
 import { FLASH } from './flash';
 
@@ -39,8 +39,8 @@ export async function ordersPage(c: C) {
   const s = consoleSession(c);
   const q = queryOf(c);
   const status = isStatus(q.status) ? q.status : undefined;
-  const search = q.search?.trim().slice(0, 200) || undefined;
-  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+  const search = searchOf(q);
+  const page = pageOf(q);
   const { count, records } = await listOrders(c.get('db'), { status, search }, { page, page_size: PAGE_SIZE });
   const filtered = Boolean(status || search);
   const body = html`${head('Orders', 'Newest first. Open an order to confirm, ship or cancel it.')}
@@ -65,11 +65,7 @@ ${records.map(
   return c.html(frame({ title: 'Orders', section: 'orders', user: s }, body));
 }
 
-const orderId = (c: C) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound('Order');
-  return id;
-};
+const orderId = (c: C) => pathId(c, 'Order');
 
 export async function orderPage(c: C, error?: string) {
   const s = consoleSession(c);
@@ -130,7 +126,7 @@ export async function orderStatusSubmit(c: C) {
     if (e instanceof AppError && (e.code === 'invalid_status_transition' || e.code === 'payment_error')) return orderPage(c, e.message);
     throw e;
   }
-  return c.redirect(href(`/orders/${id}?flash=status`), 303);
+  return afterPost(c, `/orders/${id}`, 'status');
 }
 
 export async function deleteOrderSubmit(c: C) {
@@ -140,5 +136,5 @@ export async function deleteOrderSubmit(c: C) {
     if (e instanceof AppError && e.code === 'invalid_status_transition') return orderPage(c, e.message);
     throw e;
   }
-  return c.redirect(href('/orders?flash=order_deleted'), 303);
+  return afterPost(c, '/orders', 'order_deleted');
 }

@@ -9,6 +9,7 @@ import { logError } from '../../http/logging';
 import { ImageUploadForm } from '../../media/images.schemas';
 import { addProductImage, deleteImageObjects, deleteImageRow, moveImage, requireProduct } from '../../media/images.service';
 import { mediaUrl } from '../../media/media-url';
+import { afterPost } from '../form';
 import { attrIf, empty, href, html, postForm } from '../layout';
 import { editProductPage, productId } from './product';
 
@@ -58,7 +59,7 @@ export async function uploadImage(c: C) {
     throw e;
   }
   await purgeTags(productContentChanged(id));
-  return c.redirect(href(`/products/${id}?flash=image_added`), 303);
+  return afterPost(c, `/products/${id}`, 'image_added');
 }
 
 export async function moveImageSubmit(c: C) {
@@ -66,7 +67,7 @@ export async function moveImageSubmit(c: C) {
   const step = (await c.req.parseBody()).step === '-1' ? -1 : 1;
   await moveImage(c.get('db'), id, Number(c.req.param('imageId')), step);
   await purgeTags(productContentChanged(id));
-  return c.redirect(href(`/products/${id}?flash=image_moved`), 303);
+  return afterPost(c, `/products/${id}`, 'image_moved');
 }
 
 export async function deleteImageSubmit(c: C) {
@@ -74,5 +75,5 @@ export async function deleteImageSubmit(c: C) {
   const key = await deleteImageRow(c.get('db'), id, Number(c.req.param('imageId')));
   await purgeTags(productContentChanged(id));
   await deleteImageObjects(c.env.IMAGES, [key], (err) => logError(c, 'r2_delete_failed', err));
-  return c.redirect(href(`/products/${id}?flash=image_deleted`), 303);
+  return afterPost(c, `/products/${id}`, 'image_deleted');
 }

@@ -17,18 +17,14 @@ import { formatMoney } from '../../lib/money';
 import { deleteImageObjects } from '../../media/images.service';
 import { consoleSession } from '../guard';
 import { money, when } from '../format';
-import { appErrorFields, formFields, intOrText, optional, queryOf, zodFieldErrors } from '../form';
+import { afterPost, appErrorFields, formFields, intOrText, optional, pathId, queryOf, zodFieldErrors } from '../form';
 import { attrIf, badge, control, field, flash, frame, head, href, html, options, postForm, type FieldErrors } from '../layout';
 import { FLASH } from './flash';
 import { imagesCard } from './product-images';
 
 type C = Context<AppEnv>;
 
-export const productId = (c: C) => {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound('Product');
-  return id;
-};
+export const productId = (c: C) => pathId(c, 'Product');
 
 async function loadProduct(c: C, id: number) {
   const row = await findProduct(c.get('db'), id);
@@ -92,7 +88,7 @@ export async function createProductSubmit(c: C) {
     const b = parsed.data;
     const row = await createProduct(c.get('db'), { ...productInput(b), name: b.name, priceCents: b.price, stock: b.stock });
     await purgeTags(productChanged(row.id, [row.categoryId]));
-    return c.redirect(href(`/products/${row.id}?flash=created`), 303);
+    return afterPost(c, `/products/${row.id}`, 'created');
   } catch (e) {
     const errors = appErrorFields(e);
     if (errors) return newProductPage(c, f, errors);
@@ -137,7 +133,7 @@ export async function saveProduct(c: C) {
     if (errors) return editProductPage(c, { values: f, errors });
     throw e;
   }
-  return c.redirect(href(`/products/${id}?flash=saved`), 303);
+  return afterPost(c, `/products/${id}`, 'saved');
 }
 
 /** "+5", "5", "-3", "−3" (a typographic minus too): a whole number, or the refusal to show next to the field. */
@@ -164,7 +160,7 @@ export async function stockSubmit(c: C) {
     }
     throw e;
   }
-  return c.redirect(href(`/products/${id}?flash=stock`), 303);
+  return afterPost(c, `/products/${id}`, 'stock');
 }
 
 export async function archiveSubmit(c: C) {
@@ -172,13 +168,13 @@ export async function archiveSubmit(c: C) {
   const active = (await formFields(c)).active === 'true';
   const row = await updateProduct(c.get('db'), id, { isActive: active }, 'patch');
   await purgeTags(productChanged(id, [row.categoryId]));
-  return c.redirect(href(`/products/${id}?flash=${active ? 'restored' : 'archived'}`), 303);
+  return afterPost(c, `/products/${id}`, active ? 'restored' : 'archived');
 }
 
 export async function deleteSubmit(c: C) {
   const outcome = await deleteOrArchiveProduct(c.get('db'), productId(c));
   await purgeTags(productChanged(productId(c), ['archived' in outcome ? outcome.archived.categoryId : outcome.categoryId]));
-  if ('archived' in outcome) return c.redirect(href(`/products/${outcome.archived.id}?flash=archived`), 303);
+  if ('archived' in outcome) return afterPost(c, `/products/${outcome.archived.id}`, 'archived');
   await deleteImageObjects(c.env.IMAGES, outcome.deletedImageKeys, (err) => logError(c, 'r2_delete_failed', err));
-  return c.redirect(href('/products?flash=deleted'), 303);
+  return afterPost(c, '/products', 'deleted');
 }

@@ -7,7 +7,7 @@ import { PRODUCT_ORDERINGS, type ProductOrdering } from '../../catalog/catalog.s
 import { mediaUrl } from '../../media/media-url';
 import { consoleSession } from '../guard';
 import { money } from '../format';
-import { queryOf } from '../form';
+import { pageOf, queryOf, searchOf } from '../form';
 import { badge, empty, filters, flash, head, href, html, frame, pager } from '../layout';
 import { FLASH } from './flash';
 
@@ -31,9 +31,9 @@ const ORDER_LABELS: Record<ProductOrdering, string> = {
 export async function productsPage(c: Context<AppEnv>) {
   const s = consoleSession(c);
   const q = queryOf(c);
-  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+  const page = pageOf(q);
   const ordering = (PRODUCT_ORDERINGS as readonly string[]).includes(q.ordering ?? '') ? (q.ordering as ProductOrdering) : '-created_at';
-  const search = q.search?.trim().slice(0, 200) || undefined;
+  const search = searchOf(q);
   const category = q.category?.trim() || undefined;
   const stock = q.stock === 'in' || q.stock === 'out' ? q.stock : undefined;
   const db = c.get('db');

@@ -5,12 +5,12 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv } from '../../env';
-import { AppError, notFound } from '../../errors';
+import { AppError } from '../../errors';
 import { listUsers, updateUser } from '../../admin/users-admin.service';
 import { closeSocketsOf } from '../../realtime/access';
 import { consoleSession } from '../guard';
 import { when } from '../format';
-import { formFields, queryOf } from '../form';
+import { formFields, pageOf, pathId, queryOf, searchOf } from '../form';
 import { badge, empty, filters, flash, frame, head, href, html, pager, postForm } from '../layout';
 import { endSessionsOf } from '../session.service';
 import { FLASH } from './flash';
@@ -32,10 +32,10 @@ const STATE_OPTIONS = [
 export async function usersPage(c: C, error?: string) {
   const s = consoleSession(c);
   const q = queryOf(c);
-  const search = q.search?.trim().slice(0, 200) || undefined;
+  const search = searchOf(q);
   const role = q.role === 'admin' || q.role === 'customer' ? q.role : undefined;
   const state = q.state === 'active' || q.state === 'inactive' ? q.state : undefined;
-  const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1);
+  const page = pageOf(q);
   const { count, rows } = await listUsers(
     c.get('db'),
     { search, role, is_active: state === undefined ? undefined : state === 'active', page, page_size: PAGE_SIZE },
@@ -80,8 +80,7 @@ ${rows.map((u) => {
 }
 
 export async function updateUserSubmit(c: C) {
-  const id = Number(c.req.param('id'));
-  if (!Number.isSafeInteger(id) || id <= 0) throw notFound('User');
+  const id = pathId(c, 'User');
   const f = await formFields(c);
   const role: 'admin' | 'customer' | undefined = f.role === 'admin' ? 'admin' : f.role === 'customer' ? 'customer' : undefined;
   const body = {
