@@ -187,9 +187,9 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
       const shortNow = shortLines(input.lines, (id) => live.get(id));
       if (shortNow.length) return { kind: 'short', short: shortNow };
       if (openCod !== undefined && openCod >= input.maxOpenCodOrders!) return { kind: 'too_many_open', max: input.maxOpenCodOrders! };
-      // Nothing is short, every product exists and the account is active: a foreign key or a missing order row
-      // means the account went away between the batch and this read. A stock failure with nothing short lost a
-      // race that resolved: try again.
+      // Nothing is short, every product exists and the account is active NOW: the batch saw the account deleted
+      // or deactivated a moment ago (a foreign key, or no order row), or lost a stock race that has resolved.
+      // Either way the state changed under it: try again.
       if (failure === 'foreign_key' || failure === 'gone') continue;
     }
   }
